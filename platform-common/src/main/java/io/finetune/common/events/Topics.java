@@ -1,0 +1,23 @@
+package io.finetune.common.events;
+
+/**
+ * Every Kafka topic of the platform, named once. Channel configuration in each service's
+ * application.properties refers to these names; docs/events.md describes their schemas.
+ */
+public final class Topics {
+
+    /** Facts about datasets, keyed by dataset id. Produced by dataset-service. */
+    public static final String DATASETS_EVENTS = "datasets.events";
+    /** Facts about the lifecycle of jobs, keyed by job id. Produced by scheduler-service. */
+    public static final String JOBS_EVENTS = "jobs.events";
+    /** Facts from a running job (epochs, heartbeats, result), keyed by job id. Produced by trainer-worker. */
+    public static final String TRAINING_EVENTS = "training.events";
+    /** One message per job released to a free trainer slot. Its consumer-group lag is what KEDA scales on. */
+    public static final String TRAINING_DISPATCH = "training.dispatch";
+
+    /** The trainers' consumer group on {@link #TRAINING_DISPATCH}; KEDA's Kafka trigger names it too. */
+    public static final String TRAINERS_GROUP = "trainers";
+
+    private Topics() {
+    }
+}

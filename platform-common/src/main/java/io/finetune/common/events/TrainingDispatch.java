@@ -1,0 +1,30 @@
+package io.finetune.common.events;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One job released to a trainer slot, on {@link Topics#TRAINING_DISPATCH}, keyed by job id.
+ * Carries everything a trainer needs, so it never calls another service.
+ *
+ * @param sequence the scheduler's sequence of the job's {@code job.dispatched} transition
+ * @param attempt 1 for the first run; a requeued job gets the next number
+ */
+public record TrainingDispatch(
+        UUID eventId,
+        String type,
+        Instant time,
+        long sequence,
+        UUID jobId,
+        String owner,
+        String name,
+        UUID datasetId,
+        String datasetObjectKey,
+        String recipe,
+        int epochs,
+        Map<String, Object> hyperparameters,
+        int attempt) implements PlatformEvent {
+
+    public static final String TYPE = "training.dispatch";
+}

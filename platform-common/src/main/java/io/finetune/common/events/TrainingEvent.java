@@ -1,0 +1,49 @@
+package io.finetune.common.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What a trainer reports about the job it runs, on {@link Topics#TRAINING_EVENTS}, keyed by job id.
+ * This topic is also a public integration surface (docs/events.md).
+ *
+ * <p>{@code sequence} is {@link #sequenceBase(int) sequenceBase(attempt)} plus a counter, so the
+ * events of a later attempt always order after those of an earlier one, whichever worker ran it.
+ *
+ * @param worker the trainer instance that sent it
+ * @param device {@code cpu} or {@code gpu}
+ * @param epoch the epoch just completed (1-based), or null
+ * @param modelUri the saved model artifact (s3://bucket/key), on success
+ * @param message an error for the user, on failure
+ */
+public record TrainingEvent(
+        UUID eventId,
+        String type,
+        Instant time,
+        long sequence,
+        UUID jobId,
+        int attempt,
+        String worker,
+        String device,
+        Integer epoch,
+        int epochs,
+        Double trainLoss,
+        Double trainAccuracy,
+        Double validationLoss,
+        Double validationAccuracy,
+        Double samplesPerSecond,
+        Long elapsedMillis,
+        Long remainingMillis,
+        String modelUri,
+        String message) implements PlatformEvent {
+
+    public static final String STARTED = "training.started";
+    public static final String EPOCH_COMPLETED = "training.epoch-completed";
+    public static final String HEARTBEAT = "training.heartbeat";
+    public static final String SUCCEEDED = "training.succeeded";
+    public static final String FAILED = "training.failed";
+
+    public static long sequenceBase(int attempt) {
+        return (long) attempt << 32;
+    }
+}

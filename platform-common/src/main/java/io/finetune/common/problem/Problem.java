@@ -1,0 +1,29 @@
+package io.finetune.common.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/**
+ * An error response as RFC 9457 {@code application/problem+json}: what went wrong ({@code title},
+ * {@code detail}) and where ({@code errors}, one per field, or line of a file).
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final MediaType MEDIA = MediaType.valueOf(MEDIA_TYPE);
+
+    /** @param field the JSON field, query parameter or header concerned */
+    public record FieldError(String field, String message) {
+    }
+
+    public static Problem of(Response.StatusType status, String detail, List<FieldError> errors) {
+        return new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail, errors);
+    }
+
+    public Response toResponse() {
+        return Response.status(status).type(MEDIA).entity(this).build();
+    }
+}

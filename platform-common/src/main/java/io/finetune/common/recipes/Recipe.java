@@ -1,0 +1,87 @@
+package io.finetune.common.recipes;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import io.finetune.common.problem.Problem;
+
+/**
+ * The training recipes a job can name, with their hyperparameters and defaults. The scheduler
+ * validates a job's hyperparameters against this and records them with defaults filled in; the
+ * trainer reads them from the dispatch. A recipe's dataset schema is checked by dataset-service.
+ */
+public enum Recipe {
+
+    /** An MLP over numeric feature columns predicting the {@code label} column. */
+    TABULAR_CLASSIFICATION("tabular-classification", defaults(
+            "learningRate", 0.01,
+            "batchSize", 32,
+            "hiddenUnits", 64,
+            "validationSplit", 0.2,
+            "seed", 42));
+
+    /** The column every classification dataset must have. */
+    public static final String LABEL_COLUMN = "label";
+
+    private final String wireName;
+    private final Map<String, Number> defaults;
+
+    Recipe(String wireName, Map<String, Number> defaults) {
+        this.wireName = wireName;
+        this.defaults = defaults;
+    }
+
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+
+    public Map<String, Number> defaults() {
+        return defaults;
+    }
+
+    @JsonCreator
+    public static Optional<Recipe> fromWire(String value) {
+        return Arrays.stream(values()).filter(r -> r.wireName.equals(value)).findFirst();
+    }
+
+    /** What is wrong with the given hyperparameters, one entry per field; empty when they are valid. */
+    public List<Problem.FieldError> problems(Map<String, Object> given) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (given != null) {
+            given.forEach((key, value) -> {
+                String field = "hyperparameters." + key;
+                if (!defaults.containsKey(key)) {
+                    errors.add(new Problem.FieldError(field,
+                            "unknown hyperparameter for " + wireName + "; known: " + defaults.keySet()));
+                } else if (!(value instanceof Number number) || number.doubleValue() <= 0) {
+                    errors.add(new Problem.FieldError(field, "must be a positive number"));
+                }
+            });
+        }
+        return errors;
+    }
+
+    /** Every hyperparameter of this recipe: the given (valid) ones over the defaults. */
+    public Map<String, Object> withDefaults(Map<String, Object> given) {
+        Map<String, Object> all = new LinkedHashMap<>(defaults);
+        if (given != null) {
+            all.putAll(given);
+        }
+        return all;
+    }
+
+    private static Map<String, Number> defaults(Object... keyValues) {
+        Map<String, Number> map = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], (Number) keyValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+}
