@@ -10,6 +10,7 @@ import java.util.UUID;
  * <p>{@code sequence} is {@link #sequenceBase(int) sequenceBase(attempt)} plus a counter, so the
  * events of a later attempt always order after those of an earlier one, whichever worker ran it.
  *
+ * @param owner the user the job belongs to (integrations filter on it)
  * @param worker the trainer instance that sent it
  * @param device {@code cpu} or {@code gpu}
  * @param epoch the epoch just completed (1-based), or null
@@ -22,6 +23,7 @@ public record TrainingEvent(
         Instant time,
         long sequence,
         UUID jobId,
+        String owner,
         int attempt,
         String worker,
         String device,
