@@ -1,0 +1,146 @@
+package io.finetune.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The five packaged services started as separate processes against the test infrastructure
+ * (dev/infra start test), each on a free loopback port and with databases of its own for this run,
+ * so that what the module tests left behind cannot hold trainer slots or rows here.
+ */
+final class Platform implements AutoCloseable {
+
+    static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:29092");
+    static final String POSTGRES = System.getProperty("e2e.postgres", "127.0.0.1:25432");
+    static final String S3 = System.getProperty("e2e.s3", "http://127.0.0.1:29000");
+    static final int TRAINERS = 2;
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path LOGS = Path.of("target", "e2e-logs");
+
+    private final String run = "e2e_" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<String> databases = new ArrayList<>();
+    private final int gatewayPort;
+
+    Platform() throws Exception {
+        Files.createDirectories(LOGS);
+        int datasetPort = freePort();
+        int schedulerPort = freePort();
+        int progressPort = freePort();
+        gatewayPort = freePort();
+        start("dataset-service", datasetPort, database("dataset"), Map.of());
+        start("scheduler-service", schedulerPort, database("scheduler"), Map.of());
+        start("progress-service", progressPort, database("progress"), Map.of());
+        for (int i = 1; i <= TRAINERS; i++) {
+            start("trainer-worker", freePort(), null, Map.of("TRAINER_WORKER_ID", run + "-trainer-" + i));
+        }
+        start("gateway-service", gatewayPort, null, Map.of(
+                "GATEWAY_AUTH_TRUST_USER_HEADER", "true",
+                "QUARKUS_REST_CLIENT_DATASET_SERVICE_URL", "http://127.0.0.1:" + datasetPort,
+                "QUARKUS_REST_CLIENT_SCHEDULER_SERVICE_URL", "http://127.0.0.1:" + schedulerPort,
+                "QUARKUS_REST_CLIENT_PROGRESS_SERVICE_URL", "http://127.0.0.1:" + progressPort));
+        awaitReady();
+    }
+
+    String gatewayUrl() {
+        return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    private String database(String service) throws SQLException {
+        String name = run + "_" + service;
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/postgres", "platform", "platform");
+                Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+        databases.add(name);
+        return name;
+    }
+
+    private void start(String service, int port, String database, Map<String, String> extraEnv) throws IOException {
+        Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them before this module)");
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA);
+        env.put("QUARKUS_MINIO_URL", S3);
+        if (database != null) {
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + POSTGRES + "/" + database);
+        }
+        env.putAll(extraEnv);
+        String name = extraEnv.getOrDefault("TRAINER_WORKER_ID", service);
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(LOGS.resolve(name + ".log").toFile());
+        pb.environment().putAll(env);
+        processes.add(pb.start());
+        ports.add(port);
+    }
+
+    private void awaitReady() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        for (int i = 0; i < ports.size(); i++) {
+            URI ready = URI.create("http://127.0.0.1:" + ports.get(i) + "/q/health/ready");
+            while (true) {
+                if (!processes.get(i).isAlive()) {
+                    throw new IllegalStateException("a service exited at start-up; see " + LOGS.toAbsolutePath());
+                }
+                try {
+                    if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // still starting
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(ready + " not ready within 120 s; see " + LOGS.toAbsolutePath());
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        processes.forEach(Process::destroy);
+        for (Process p : processes) {
+            if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/postgres", "platform", "platform");
+                Statement s = c.createStatement()) {
+            for (String db : databases) {
+                s.execute("drop database if exists " + db + " with (force)");
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
