@@ -1,0 +1,197 @@
+package io.finetune.trainer.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune.common.events.TrainingDispatch;
+import io.finetune.trainer.config.TrainerConfig;
+import io.finetune.trainer.service.TrainingService;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes jobs from the dispatch topic one at a time: joins the trainers' group, polls until one
+ * dispatch arrives, commits past it, leaves the group, and only then trains.
+ *
+ * <p>Training takes hours, far beyond {@code max.poll.interval.ms}, so the job is taken (its
+ * offset committed) before training and not inside a poll loop. Leaving the group while busy
+ * hands this worker's partitions to the idle workers, so the next dispatch goes to a free one and
+ * the group's lag counts exactly the jobs nobody has taken yet (what KEDA scales on). A worker
+ * that dies after the commit loses the job; the scheduler requeues it when its events stop.
+ * Plain Kafka clients rather than a Reactive Messaging channel, whose consumer stays in the group
+ * and acknowledges after processing.
+ */
+@ApplicationScoped
+public class DispatchConsumer {
+
+    public static final String DEAD_LETTER_CHANNEL = "dead-letter";
+    private static final Logger LOG = Logger.getLogger(DispatchConsumer.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private final TrainerConfig.Dispatch config;
+    private final String bootstrapServers;
+    private final String workerId;
+    private final ObjectMapper objectMapper;
+    private final TrainingService trainingService;
+    private final Emitter<String> deadLetters;
+
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, String> polling;
+    private Thread thread;
+
+    public DispatchConsumer(TrainerConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            ObjectMapper objectMapper, TrainingService trainingService,
+            @Channel(DEAD_LETTER_CHANNEL) Emitter<String> deadLetters) {
+        this.config = config.dispatch();
+        this.bootstrapServers = bootstrapServers;
+        this.workerId = trainingService.workerId();
+        this.objectMapper = objectMapper;
+        this.trainingService = trainingService;
+        this.deadLetters = deadLetters;
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::loop, "trainer-dispatch");
+        // A job still training at shutdown must not keep the JVM alive; the scheduler requeues it
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        KafkaConsumer<String, String> consumer = polling;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        thread.join(SHUTDOWN_GRACE.toMillis());
+        if (thread.isAlive()) {
+            LOG.warn("Stopping while a job is still training; the scheduler requeues it when its events stop");
+        }
+    }
+
+    private void loop() {
+        LOG.infof("Worker %s takes jobs from %s in group %s", workerId, config.topic(), config.group());
+        boolean topicReady = false;
+        while (running) {
+            try {
+                if (!topicReady) {
+                    ensureTopic();
+                    topicReady = true;
+                }
+                take().flatMap(this::parse).ifPresent(trainingService::run);
+            } catch (KafkaException | ExecutionException | TimeoutException e) {
+                LOG.warnf("Kafka at %s is not usable (%s); retrying in %s", bootstrapServers, e, config.retryBackoff());
+                pause(config.retryBackoff());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Polls until one dispatch arrives and commits past it; empty when stopping. */
+    private Optional<ConsumerRecord<String, String>> take() {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties())) {
+            polling = consumer;
+            consumer.subscribe(List.of(config.topic()));
+            while (running) {
+                for (ConsumerRecord<String, String> record : consumer.poll(config.pollTimeout())) {
+                    // max.poll.records=1: this is the only record; the rest stay for the other workers
+                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1)));
+                    LOG.infof("Took dispatch %s-%d@%d (job %s)", record.topic(), record.partition(), record.offset(),
+                            record.key());
+                    return Optional.of(record);
+                }
+            }
+            return Optional.empty();
+        } catch (WakeupException e) {
+            return Optional.empty();
+        } finally {
+            polling = null;
+        }
+    }
+
+    private Optional<TrainingDispatch> parse(ConsumerRecord<String, String> record) {
+        try {
+            TrainingDispatch dispatch = objectMapper.readValue(record.value(), TrainingDispatch.class);
+            if (dispatch.jobId() == null || dispatch.attempt() < 1) {
+                throw new IllegalArgumentException("no jobId or attempt");
+            }
+            return Optional.of(dispatch);
+        } catch (Exception e) {
+            LOG.errorf("Dispatch %s-%d@%d is unreadable (%s); sent to the dead-letter topic", record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
+            deadLetters.send(Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(record.key()).build()));
+            return Optional.empty();
+        }
+    }
+
+    /** The scheduler normally creates the topic; a worker started first must not wait for it. */
+    private void ensureTopic() throws ExecutionException, InterruptedException, TimeoutException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(config.topic())) {
+                return;
+            }
+            admin.createTopics(List.of(new NewTopic(config.topic(), config.partitions(), (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private Properties consumerProperties() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.group());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "trainer-" + workerId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return props;
+    }
+
+    private void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

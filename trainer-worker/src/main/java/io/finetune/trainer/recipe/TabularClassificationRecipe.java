@@ -1,0 +1,250 @@
+package io.finetune.trainer.recipe;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune.common.recipes.Recipe;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * {@link Recipe#TABULAR_CLASSIFICATION}: standardized numeric features, an MLP with two hidden
+ * layers, Adam and softmax cross-entropy, a seeded train/validation split.
+ */
+@ApplicationScoped
+public class TabularClassificationRecipe implements TrainingRecipe {
+
+    /** The name of the saved parameters: {@code model-<epoch>.params}. */
+    public static final String MODEL_NAME = "model";
+    public static final String DESCRIPTOR_FILE = "model.json";
+    private static final int HIDDEN_LAYERS = 2;
+
+    private final ObjectMapper objectMapper;
+
+    public TabularClassificationRecipe(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
+    @Override
+    public Recipe recipe() {
+        return Recipe.TABULAR_CLASSIFICATION;
+    }
+
+    @Override
+    public TrainingResult train(TrainingRequest request, InputStream dataset, Path outputDir, EpochListener listener)
+            throws IOException {
+        TabularHyperparameters hp = TabularHyperparameters.from(request.hyperparameters());
+        LabeledTable table = LabeledTable.read(dataset);
+        List<String> classes = table.classes();
+        if (classes.size() < 2) {
+            throw new TrainingInputException("The '" + Recipe.LABEL_COLUMN + "' column has only one value ("
+                    + classes.get(0) + "); a classifier needs at least 2.");
+        }
+        Split split = Split.of(table.size(), hp.validationSplit(), hp.seed());
+        Normalization normalization = Normalization.fit(table, split.train());
+        Map<String, Integer> classIndex = new HashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            classIndex.put(classes.get(i), i);
+        }
+        int features = table.featureNames().size();
+
+        // Seeds the engine's weight initialisation and DJL's batch shuffling
+        Engine.getInstance().setRandomSeed(hp.seed());
+        try (NDManager manager = NDManager.newBaseManager();
+                Model model = Model.newInstance(MODEL_NAME)) {
+            model.setBlock(mlp(hp.hiddenUnits(), classes.size()));
+            ArrayDataset train = arrays(manager, table, split.train(), classIndex, normalization, hp.batchSize(), true);
+            ArrayDataset validation = arrays(manager, table, split.validation(), classIndex, normalization,
+                    hp.batchSize(), false);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) hp.learningRate())).build());
+            EpochMetrics last = null;
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, features));
+                long start = System.nanoTime();
+                for (int epoch = 1; epoch <= request.epochs(); epoch++) {
+                    long epochStart = System.nanoTime();
+                    Totals trained = pass(trainer, train, true);
+                    double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+                    Totals validated = pass(trainer, validation, false);
+                    long elapsed = (System.nanoTime() - start) / 1_000_000;
+                    long remaining = elapsed / epoch * (request.epochs() - epoch);
+                    last = new EpochMetrics(epoch, request.epochs(), trained.meanLoss(), trained.accuracy(),
+                            validated.meanLoss(), validated.accuracy(), trained.samples / Math.max(trainSeconds, 1e-9),
+                            elapsed, remaining);
+                    listener.epochCompleted(last);
+                }
+            }
+            model.setProperty("Epoch", String.valueOf(request.epochs()));
+            model.save(outputDir, MODEL_NAME);
+            Map<String, Object> hyperparameters = hp.asMap();
+            objectMapper.writerWithDefaultPrettyPrinter().writeValue(outputDir.resolve(DESCRIPTOR_FILE).toFile(),
+                    new ModelDescriptor(recipe().wireName(), request.jobId().toString(), request.attempt(), MODEL_NAME,
+                            classes, table.featureNames(), normalization, hp.hiddenUnits(), HIDDEN_LAYERS,
+                            hyperparameters, hp.seed(), request.epochs(), last));
+            return new TrainingResult(last, hyperparameters);
+        } catch (TranslateException e) {
+            throw new IllegalStateException("DJL could not batch the dataset", e);
+        }
+    }
+
+    private static Block mlp(int hiddenUnits, int classes) {
+        SequentialBlock block = new SequentialBlock();
+        for (int i = 0; i < HIDDEN_LAYERS; i++) {
+            block.add(Linear.builder().setUnits(hiddenUnits).build()).add(Activation.reluBlock());
+        }
+        return block.add(Linear.builder().setUnits(classes).build());
+    }
+
+    private static ArrayDataset arrays(NDManager manager, LabeledTable table, int[] rows, Map<String, Integer> classIndex,
+            Normalization normalization, int batchSize, boolean shuffle) {
+        int features = table.featureNames().size();
+        float[] x = new float[rows.length * features];
+        float[] y = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            normalization.apply(table.row(rows[i]), x, i * features);
+            y[i] = classIndex.get(table.label(rows[i]));
+        }
+        return new ArrayDataset.Builder()
+                .setData(manager.create(x, new Shape(rows.length, features)))
+                .optLabels(manager.create(y))
+                .setSampling(batchSize, shuffle)
+                .build();
+    }
+
+    /** One pass over {@code data}: a training step per batch when {@code train}, else evaluation only. */
+    private static Totals pass(Trainer trainer, ArrayDataset data, boolean train) throws IOException, TranslateException {
+        Totals totals = new Totals();
+        for (Batch batch : trainer.iterateDataset(data)) {
+            try (batch) {
+                NDList labels = batch.getLabels();
+                if (train) {
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        NDList predictions = trainer.forward(batch.getData(), labels);
+                        NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+                        collector.backward(loss);
+                        totals.add(loss, predictions, labels);
+                    }
+                    trainer.step();
+                } else {
+                    NDList predictions = trainer.evaluate(batch.getData());
+                    totals.add(trainer.getLoss().evaluate(labels, predictions), predictions, labels);
+                }
+            }
+        }
+        return totals;
+    }
+
+    /** Sums over a pass, so that loss and accuracy are means over samples, not over batches. */
+    private static final class Totals {
+        private double lossSum;
+        private long correct;
+        private long samples;
+
+        void add(NDArray meanLoss, NDList predictions, NDList labels) {
+            NDArray expected = labels.singletonOrThrow();
+            long size = expected.getShape().get(0);
+            lossSum += meanLoss.getFloat() * size;
+            correct += predictions.singletonOrThrow().argMax(1)
+                    .eq(expected.toType(DataType.INT64, false)).countNonzero().getLong();
+            samples += size;
+        }
+
+        double meanLoss() {
+            return samples == 0 ? 0 : lossSum / samples;
+        }
+
+        double accuracy() {
+            return samples == 0 ? 0 : (double) correct / samples;
+        }
+    }
+
+    /** A deterministic split: the same rows, seed and share always hold out the same rows. */
+    record Split(int[] train, int[] validation) {
+
+        static Split of(int rows, double validationShare, int seed) {
+            List<Integer> order = new ArrayList<>(rows);
+            for (int i = 0; i < rows; i++) {
+                order.add(i);
+            }
+            java.util.Collections.shuffle(order, new Random(seed));
+            int held = (int) Math.min(rows - 1, Math.max(1, Math.round(rows * validationShare)));
+            int[] validation = order.subList(0, held).stream().mapToInt(Integer::intValue).sorted().toArray();
+            int[] train = order.subList(held, rows).stream().mapToInt(Integer::intValue).sorted().toArray();
+            return new Split(train, validation);
+        }
+    }
+
+    /** Per-feature standardization fitted on the training rows only, so validation stays unseen. */
+    public record Normalization(double[] means, double[] stds) {
+
+        static Normalization fit(LabeledTable table, int[] rows) {
+            int features = table.featureNames().size();
+            double[] means = new double[features];
+            double[] squares = new double[features];
+            for (int row : rows) {
+                float[] values = table.row(row);
+                for (int f = 0; f < features; f++) {
+                    means[f] += values[f];
+                    squares[f] += (double) values[f] * values[f];
+                }
+            }
+            double[] stds = new double[features];
+            for (int f = 0; f < features; f++) {
+                means[f] /= rows.length;
+                double variance = Math.max(0, squares[f] / rows.length - means[f] * means[f]);
+                // A constant column carries no information; dividing by 1 keeps it finite
+                stds[f] = variance > 1e-12 ? Math.sqrt(variance) : 1;
+            }
+            return new Normalization(means, stds);
+        }
+
+        void apply(float[] values, float[] into, int offset) {
+            for (int f = 0; f < values.length; f++) {
+                into[offset + f] = (float) ((values[f] - means[f]) / stds[f]);
+            }
+        }
+    }
+
+    /** {@value #DESCRIPTOR_FILE}: what serving needs besides the parameters, and how the model was made. */
+    public record ModelDescriptor(
+            String recipe,
+            String jobId,
+            int attempt,
+            String modelName,
+            List<String> classes,
+            List<String> features,
+            Normalization normalization,
+            int hiddenUnits,
+            int hiddenLayers,
+            Map<String, Object> hyperparameters,
+            int seed,
+            int epochs,
+            EpochMetrics metrics) {
+    }
+}

@@ -1,0 +1,12 @@
+package io.finetune.trainer.recipe;
+
+/**
+ * The job cannot be trained because of its data or its hyperparameters. The message is for the
+ * user: it says what is wrong and where.
+ */
+public class TrainingInputException extends RuntimeException {
+
+    public TrainingInputException(String message) {
+        super(message);
+    }
+}
