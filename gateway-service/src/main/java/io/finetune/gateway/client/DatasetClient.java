@@ -1,0 +1,46 @@
+package io.finetune.gateway.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.finetune.gateway.rest.CreateDatasetRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.client.api.ClientExceptionMapper;
+
+/**
+ * dataset-service's internal API. Bodies stay JSON trees: the gateway routes them and does not
+ * re-model the owning service's views, so a new field reaches clients without a gateway release.
+ */
+@Path("/datasets")
+@RegisterRestClient(configKey = Downstream.DATASET_SERVICE)
+@Timeout(value = 10, unit = ChronoUnit.SECONDS)
+public interface DatasetClient {
+
+    @POST
+    JsonNode create(@HeaderParam(Downstream.OWNER) String owner, CreateDatasetRequest request);
+
+    @GET
+    JsonNode list(@HeaderParam(Downstream.OWNER) String owner);
+
+    @GET
+    @Path("/{id}")
+    JsonNode get(@HeaderParam(Downstream.OWNER) String owner, @PathParam("id") UUID id);
+
+    /** Validation reads the whole uploaded file before it answers, hence the longer timeout. */
+    @POST
+    @Path("/{id}/complete")
+    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
+    JsonNode complete(@HeaderParam(Downstream.OWNER) String owner, @PathParam("id") UUID id);
+
+    @ClientExceptionMapper
+    static RuntimeException toException(Response response) {
+        return DownstreamProblemException.from(Downstream.DATASET_SERVICE, response);
+    }
+}

@@ -1,0 +1,103 @@
+package io.finetune.gateway.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.finetune.common.problem.Problem;
+import io.finetune.common.problem.ProblemException;
+import io.finetune.common.recipes.Recipe;
+import io.finetune.gateway.client.Downstream;
+import io.finetune.gateway.client.ProgressClient;
+import io.finetune.gateway.client.SchedulerClient;
+import io.finetune.gateway.rest.SubmitJobRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Jobs: submitted to scheduler-service, read from progress-service. A submission is checked
+ * against its dataset first, so that the user learns at once why a dataset cannot be trained on
+ * rather than from a job that fails later.
+ */
+@ApplicationScoped
+public class JobService {
+
+    static final String DATASET_ID = "datasetId";
+
+    private final DatasetService datasets;
+    private final SchedulerClient scheduler;
+    private final ProgressClient progress;
+
+    public JobService(DatasetService datasets, @RestClient SchedulerClient scheduler, @RestClient ProgressClient progress) {
+        this.datasets = datasets;
+        this.scheduler = scheduler;
+        this.progress = progress;
+    }
+
+    public JsonNode submit(String owner, SubmitJobRequest request) {
+        checkRecipe(request.recipe());
+        checkTrainable(datasets.get(owner, request.datasetId()));
+        return Downstream.call(Downstream.SCHEDULER_SERVICE, () -> scheduler.submit(owner, request));
+    }
+
+    public JsonNode list(String owner) {
+        return Downstream.call(Downstream.PROGRESS_SERVICE, () -> progress.list(owner));
+    }
+
+    public JsonNode get(String owner, UUID id) {
+        return Downstream.call(Downstream.PROGRESS_SERVICE, () -> progress.get(owner, id));
+    }
+
+    static void checkRecipe(String recipe) {
+        if (recipe != null && Recipe.fromWire(recipe).isEmpty()) {
+            List<String> known = Arrays.stream(Recipe.values()).map(Recipe::wireName).toList();
+            throw new ProblemException(Response.Status.fromStatusCode(422), "The request has invalid fields",
+                    List.of(new Problem.FieldError("recipe", "unknown recipe; known: " + known)));
+        }
+    }
+
+    /**
+     * A dataset whose upload is not completed, or that validation rejected, cannot be trained on:
+     * 422 on {@code datasetId}, with the dataset's problems one per error so that the user can fix the file.
+     * Any other status (validated, or still validating: the scheduler waits for it) may go on.
+     */
+    static void checkTrainable(JsonNode dataset) {
+        String name = dataset.path("name").asText();
+        switch (dataset.path("status").asText()) {
+            case "awaiting_upload" -> throw unprocessable("Dataset " + name + " has no data yet: complete the upload first",
+                    List.of(new Problem.FieldError(DATASET_ID, "the dataset's upload is not completed; complete the upload first")));
+            case "rejected" -> {
+                List<Problem.FieldError> errors = new ArrayList<>();
+                errors.add(new Problem.FieldError(DATASET_ID,
+                        "the dataset was rejected by validation; fix the file and upload it as a new dataset"));
+                List<String> problems = new ArrayList<>();
+                dataset.path("problems").forEach(p -> problems.add(describe(p)));
+                problems.forEach(p -> errors.add(new Problem.FieldError(DATASET_ID, p)));
+                String detail = "Dataset " + name + " was rejected by validation"
+                        + (problems.isEmpty() ? "" : ": " + String.join("; ", problems));
+                throw unprocessable(detail, errors);
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** A validation problem as the user reads it: {@code line 12, column amount: not a number}. */
+    private static String describe(JsonNode problem) {
+        List<String> where = new ArrayList<>();
+        if (problem.hasNonNull("line")) {
+            where.add("line " + problem.get("line").asLong());
+        }
+        if (problem.hasNonNull("column")) {
+            where.add("column " + problem.get("column").asText());
+        }
+        String message = problem.path("message").asText();
+        return where.isEmpty() ? message : String.join(", ", where) + ": " + message;
+    }
+
+    private static ProblemException unprocessable(String detail, List<Problem.FieldError> errors) {
+        return new ProblemException(Response.Status.fromStatusCode(422), detail, errors);
+    }
+}

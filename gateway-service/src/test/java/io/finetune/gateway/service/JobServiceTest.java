@@ -1,0 +1,63 @@
+package io.finetune.gateway.service;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune.common.problem.Problem;
+import io.finetune.common.problem.ProblemException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobServiceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void rejectedDatasetIsUnprocessableWithItsProblems() throws Exception {
+        JsonNode dataset = JSON.readTree("""
+                {"id": "d1", "name": "sales", "status": "rejected", "problems": [
+                  {"line": null, "column": null, "message": "the header has no label column"},
+                  {"line": 12, "column": "amount", "message": "not a number: 'abc'"}]}
+                """);
+
+        Problem problem = assertThrows(ProblemException.class, () -> JobService.checkTrainable(dataset)).problem();
+
+        assertEquals(422, problem.status());
+        assertTrue(problem.detail().contains("sales"), problem.detail());
+        assertTrue(problem.detail().contains("line 12, column amount: not a number: 'abc'"), problem.detail());
+        assertEquals(List.of("datasetId", "datasetId", "datasetId"),
+                problem.errors().stream().map(Problem.FieldError::field).toList());
+        assertEquals("the header has no label column", problem.errors().get(1).message());
+    }
+
+    @Test
+    void datasetAwaitingItsUploadIsUnprocessable() throws Exception {
+        JsonNode dataset = JSON.readTree("{\"name\": \"sales\", \"status\": \"awaiting_upload\"}");
+
+        Problem problem = assertThrows(ProblemException.class, () -> JobService.checkTrainable(dataset)).problem();
+
+        assertEquals(422, problem.status());
+        assertTrue(problem.detail().contains("complete the upload first"), problem.detail());
+        assertEquals("datasetId", problem.errors().get(0).field());
+    }
+
+    @Test
+    void validatedOrValidatingDatasetMayBeTrainedOn() throws Exception {
+        for (String status : List.of("validated", "validating")) {
+            JsonNode dataset = JSON.readTree("{\"name\": \"sales\", \"status\": \"" + status + "\"}");
+            assertDoesNotThrow(() -> JobService.checkTrainable(dataset));
+        }
+    }
+
+    @Test
+    void recipeIsOptionalButMustBeKnown() {
+        assertDoesNotThrow(() -> JobService.checkRecipe(null));
+        assertDoesNotThrow(() -> JobService.checkRecipe("tabular-classification"));
+        Problem problem = assertThrows(ProblemException.class, () -> JobService.checkRecipe("gpt-from-scratch")).problem();
+        assertEquals("recipe", problem.errors().get(0).field());
+    }
+}
