@@ -1,0 +1,42 @@
+package io.finetune.dataset.entity;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import jakarta.persistence.AttributeConverter;
+import jakarta.persistence.Converter;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Where a dataset is in its life: created, then validated or rejected once its file is complete. */
+public enum DatasetStatus {
+    AWAITING_UPLOAD,
+    VALIDATED,
+    REJECTED;
+
+    /** The name on the wire and in the database, e.g. {@code awaiting_upload}. */
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static DatasetStatus fromWire(String value) {
+        return Arrays.stream(values())
+                .filter(s -> s.wireName().equals(value))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown dataset status " + value));
+    }
+
+    /** Stores the wire name, so that the database reads the same as the API. */
+    @Converter(autoApply = true)
+    public static class JpaConverter implements AttributeConverter<DatasetStatus, String> {
+
+        @Override
+        public String convertToDatabaseColumn(DatasetStatus status) {
+            return status == null ? null : status.wireName();
+        }
+
+        @Override
+        public DatasetStatus convertToEntityAttribute(String value) {
+            return value == null ? null : fromWire(value);
+        }
+    }
+}
