@@ -1,0 +1,33 @@
+package io.finetune.scheduler.entity;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.util.UUID;
+
+/** What the scheduler knows of a dataset, learnt from datasets.events (dataset-service owns the dataset). */
+@Entity
+@Table(name = "dataset")
+public class Dataset extends PanacheEntityBase {
+
+    public static final String VALIDATED = "validated";
+    public static final String REJECTED = "rejected";
+
+    @Id
+    public UUID id;
+    public String owner;
+    /** {@link #VALIDATED} or {@link #REJECTED}. */
+    public String status;
+    @Column(name = "object_key")
+    public String objectKey;
+    public Long rows;
+    public Long bytes;
+    /** The sequence of the dataset event this row reflects. */
+    public long sequence;
+
+    public boolean isValidated() {
+        return VALIDATED.equals(status);
+    }
+}

@@ -1,0 +1,24 @@
+package io.finetune.scheduler.service;
+
+import io.finetune.common.events.JobStatus;
+import io.finetune.scheduler.entity.Job;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A job as the submitter sees it right after submitting; progress-service serves the live view. */
+public record JobView(
+        UUID id,
+        String name,
+        JobStatus status,
+        UUID datasetId,
+        String recipe,
+        int epochs,
+        Map<String, Object> hyperparameters,
+        Instant createdAt) {
+
+    static JobView of(Job job) {
+        return new JobView(job.id, job.name, job.status, job.datasetId, job.recipe, job.epochs, job.hyperparameters,
+                job.createdAt);
+    }
+}

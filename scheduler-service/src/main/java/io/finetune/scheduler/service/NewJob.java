@@ -1,0 +1,28 @@
+package io.finetune.scheduler.service;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A job as submitted. The recipe and the hyperparameters are checked against the recipe catalogue
+ * by {@link JobService}, which reports all of a request's field errors at once.
+ *
+ * @param recipe null for {@link JobService#DEFAULT_RECIPE}
+ * @param hyperparameters only those that differ from the recipe's defaults; may be null
+ */
+public record NewJob(
+        @NotNull
+        @Size(min = 1, max = 63)
+        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*",
+                message = "must start with a letter or digit and contain only letters, digits, '.', '_' and '-'")
+        String name,
+        @NotNull UUID datasetId,
+        String recipe,
+        @NotNull @Min(1) @Max(1000) Integer epochs,
+        Map<String, Object> hyperparameters) {
+}
