@@ -17,6 +17,12 @@ public class ProblemException extends RuntimeException {
         this.problem = Problem.of(status, detail, errors);
     }
 
+    /** For a status that {@link Response.Status} lacks, e.g. {@link Problem#UNPROCESSABLE_CONTENT}. */
+    public ProblemException(Response.StatusType status, String detail, List<Problem.FieldError> errors) {
+        super(detail);
+        this.problem = Problem.of(status, detail, errors);
+    }
+
     public ProblemException(Problem problem) {
         super(problem.detail());
         this.problem = problem;

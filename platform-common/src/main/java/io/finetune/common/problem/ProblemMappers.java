@@ -29,7 +29,7 @@ public class ProblemMappers {
                 .map(v -> new Problem.FieldError(leaf(v.getPropertyPath().toString()), v.getMessage()))
                 .sorted((a, b) -> a.field().compareTo(b.field()))
                 .collect(Collectors.toList());
-        return Problem.of(Response.Status.fromStatusCode(422), "The request has invalid fields", errors).toResponse();
+        return Problem.of(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", errors).toResponse();
     }
 
     @ServerExceptionMapper
