@@ -6,10 +6,10 @@ import io.finetune.common.events.JobEvent;
 import io.finetune.common.events.JobStatus;
 import io.finetune.common.events.TrainingEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.Session;
 
 /**
  * Folds job and training events into {@code job_view} and {@code epoch_history}.
@@ -23,11 +23,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobProjection {
 
-    private final EntityManager em;
+    private final Session session;
     private final ObjectMapper json;
 
-    public JobProjection(EntityManager em, ObjectMapper json) {
-        this.em = em;
+    public JobProjection(Session session, ObjectMapper json) {
+        this.session = session;
         this.json = json;
     }
 
@@ -43,7 +43,7 @@ public class JobProjection {
         Instant finishedAt = status.isTerminal() ? event.time() : null;
         // Makes sure the row exists (it may have been started by a trainer event) and merges the
         // order-independent timestamps; locks the row for the conditional update below.
-        em.createNativeQuery("""
+        session.createNativeMutationQuery("""
                 insert into job_view as v (id, owner, name, status, reason, recipe, dataset_id, epochs,
                                            hyperparameters, created_at, queued_at, started_at, finished_at,
                                            job_sequence)
@@ -70,7 +70,7 @@ public class JobProjection {
                 .setParameter("sequence", event.sequence())
                 .executeUpdate();
         // The scheduler's facts, only from a newer transition: a late event never regresses the row.
-        em.createNativeQuery("""
+        session.createNativeMutationQuery("""
                 update job_view set owner = :owner, name = :name, status = :status, reason = :reason,
                                     recipe = :recipe, dataset_id = :datasetId, epochs = :epochs,
                                     hyperparameters = cast(:hyperparameters as jsonb),
@@ -106,7 +106,7 @@ public class JobProjection {
         String modelUri = TrainingEvent.SUCCEEDED.equals(event.type()) ? event.modelUri() : null;
         // A partial row when the scheduler's first event has not arrived yet; the model of the
         // latest attempt wins.
-        em.createNativeQuery("""
+        session.createNativeMutationQuery("""
                 insert into job_view as v (id, owner, epochs, created_at, started_at, model_uri, training_sequence)
                 values (:id, :owner, :epochs, :time, :startedAt, :modelUri, :sequence)
                 on conflict (id) do update set
@@ -133,7 +133,7 @@ public class JobProjection {
     }
 
     private void recordEpoch(TrainingEvent event) {
-        em.createNativeQuery("""
+        session.createNativeMutationQuery("""
                 insert into epoch_history as h (job_id, epoch, train_loss, train_accuracy, validation_loss,
                                                 validation_accuracy, samples_per_second, elapsed_millis,
                                                 completed_at, sequence)
@@ -161,7 +161,7 @@ public class JobProjection {
 
     /** Records the event id; false when it was already there (a redelivery). */
     private boolean firstDelivery(UUID eventId) {
-        return em.createNativeQuery("insert into processed_event (event_id) values (:id) on conflict do nothing")
+        return session.createNativeMutationQuery("insert into processed_event (event_id) values (:id) on conflict do nothing")
                 .setParameter("id", eventId)
                 .executeUpdate() == 1;
     }

@@ -1,0 +1,244 @@
+package io.finetune.progress.service;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune.common.events.JobEvent;
+import io.finetune.common.events.JobStatus;
+import io.finetune.common.events.PlatformEvent;
+import io.finetune.common.events.Topics;
+import io.finetune.common.events.TrainingEvent;
+import io.finetune.progress.TestEvents;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The view built from events published to the real broker, as the scheduler and a trainer would,
+ * read back through the REST API: in order, duplicated and shuffled, and with late events.
+ */
+@QuarkusTest
+class JobViewServiceTest {
+
+    private static final Duration PROJECTED = Duration.ofSeconds(60);
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    DataSource db;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private KafkaProducer<String, String> producer;
+
+    @BeforeEach
+    void connect() {
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterEach
+    void close() {
+        producer.close();
+    }
+
+    @Test
+    void inOrderStreamBuildsTheFinishedJob() {
+        String owner = "user-" + UUID.randomUUID();
+        TestEvents job = TestEvents.forNewJob(owner, Instant.now());
+        publish(job.happyPath());
+
+        Map<String, Object> view = awaitDetail(owner, job.jobId(), v -> "succeeded".equals(v.get("status")));
+
+        assertEquals(job.jobId().toString(), view.get("id"));
+        assertEquals("finished 3 epochs", view.get("reason"));
+        assertEquals("tabular-classification", view.get("recipe"));
+        assertEquals(job.at(0).toString(), view.get("queuedAt"));
+        assertEquals(job.at(2).toString(), view.get("startedAt"), "the trainer's start precedes job.running");
+        assertEquals(job.at(32).toString(), view.get("finishedAt"));
+        assertEquals(3, view.get("epoch"));
+        assertEquals(3, view.get("epochs"));
+        assertEquals(1.0 / 3, view.get("trainLoss"));
+        assertEquals(0.45 + 3 / 10.0, view.get("validationAccuracy"));
+        assertEquals("s3://models/" + job.jobId() + "/1", view.get("modelUri"));
+        assertEquals(TestEvents.HYPERPARAMETERS, view.get("hyperparameters"));
+        List<?> history = (List<?>) view.get("epochHistory");
+        assertEquals(3, history.size());
+        for (int i = 0; i < 3; i++) {
+            Map<?, ?> epoch = (Map<?, ?>) history.get(i);
+            assertEquals(i + 1, epoch.get("epoch"));
+            assertEquals(1000.0 * (i + 1), epoch.get("samplesPerSecond"));
+            assertEquals(job.at(10L * (i + 1)).toString(), epoch.get("completedAt"));
+        }
+    }
+
+    @Test
+    void duplicatedAndShuffledStreamConvergesToTheInOrderView() {
+        Instant t0 = Instant.now();
+        String ownerA = "user-" + UUID.randomUUID();
+        String ownerB = "user-" + UUID.randomUUID();
+        UUID datasetId = UUID.randomUUID();
+        TestEvents inOrder = new TestEvents(UUID.randomUUID(), ownerA, "same-name", datasetId, t0);
+        TestEvents shuffled = new TestEvents(UUID.randomUUID(), ownerB, "same-name", datasetId, t0);
+        publish(inOrder.happyPath());
+
+        // every event delivered twice, in any order
+        List<PlatformEvent> events = new ArrayList<>(shuffled.happyPath());
+        events.addAll(List.copyOf(events));
+        long seed = System.nanoTime();
+        Collections.shuffle(events, new Random(seed));
+        // a trainer report before the job's first transition, whatever the shuffle did
+        int firstEpoch = indexOf(events, TrainingEvent.EPOCH_COMPLETED);
+        events.add(0, events.remove(firstEpoch));
+        publish(events);
+
+        Map<String, Object> expected = withoutId(awaitDetail(ownerA, inOrder.jobId(),
+                v -> "succeeded".equals(v.get("status"))));
+        await().atMost(PROJECTED).untilAsserted(() -> assertEquals(expected,
+                withoutId(detail(ownerB, shuffled.jobId())), "shuffle seed " + seed));
+        assertEquals(listEntry(ownerA), listEntry(ownerB), "shuffle seed " + seed);
+        assertEquals("s3://models/" + shuffled.jobId() + "/1", detail(ownerB, shuffled.jobId()).get("modelUri"));
+    }
+
+    @Test
+    void lateEventsDoNotRegressAFinishedJob() {
+        String owner = "user-" + UUID.randomUUID();
+        TestEvents job = TestEvents.forNewJob(owner, Instant.now());
+        publish(job.happyPath());
+        Map<String, Object> finished = awaitDetail(owner, job.jobId(), v -> "succeeded".equals(v.get("status")));
+
+        // a redelivered epoch report with a stale sequence, and a stale transition, after the end
+        TrainingEvent lateEpoch = job.epoch(3, 2, 40);
+        JobEvent lateRunning = job.job(3, JobStatus.RUNNING, 41, null);
+        publish(List.of(lateEpoch, lateRunning));
+        await().atMost(PROJECTED).until(() -> processed(lateEpoch.eventId()) && processed(lateRunning.eventId()));
+
+        assertEquals(finished, detail(owner, job.jobId()));
+    }
+
+    @Test
+    void trainerReportsAloneDoNotShowAJobYet() {
+        String owner = "user-" + UUID.randomUUID();
+        TestEvents job = TestEvents.forNewJob(owner, Instant.now());
+        TrainingEvent started = job.started(2);
+        TrainingEvent epoch = job.epoch(3, 1, 10);
+        publish(List.of(started, epoch));
+        await().atMost(PROJECTED).until(() -> processed(started.eventId()) && processed(epoch.eventId()));
+
+        given().header("X-Owner", owner).get("/jobs/{id}", job.jobId()).then().statusCode(404);
+        assertTrue(list(owner).isEmpty());
+
+        publish(List.of(job.job(1, JobStatus.QUEUED, 0, null)));
+        Map<String, Object> view = awaitDetail(owner, job.jobId(), v -> "queued".equals(v.get("status")));
+        assertEquals(1, view.get("epoch"));
+        assertEquals(job.at(2).toString(), view.get("startedAt"));
+        assertFalse(((List<?>) view.get("epochHistory")).isEmpty());
+    }
+
+    private void publish(List<? extends PlatformEvent> events) {
+        try {
+            for (PlatformEvent event : events) {
+                String topic = event instanceof JobEvent ? Topics.JOBS_EVENTS : Topics.TRAINING_EVENTS;
+                UUID jobId = event instanceof JobEvent e ? e.jobId() : ((TrainingEvent) event).jobId();
+                producer.send(new ProducerRecord<>(topic, jobId.toString(), json.writeValueAsString(event))).get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish", e);
+        }
+    }
+
+    private Map<String, Object> awaitDetail(String owner, UUID id, Predicate<Map<String, Object>> done) {
+        return await().atMost(PROJECTED).until(() -> detailOrNull(owner, id), v -> v != null && done.test(v));
+    }
+
+    private Map<String, Object> detailOrNull(String owner, UUID id) {
+        var response = given().header("X-Owner", owner).get("/jobs/{id}", id);
+        return response.statusCode() == 200 ? parse(response.asString()) : null;
+    }
+
+    private Map<String, Object> detail(String owner, UUID id) {
+        return parse(given().header("X-Owner", owner).get("/jobs/{id}", id).then().statusCode(200)
+                .extract().asString());
+    }
+
+    private List<Map<String, Object>> list(String owner) {
+        String body = given().header("X-Owner", owner).get("/jobs").then().statusCode(200).extract().asString();
+        try {
+            return json.readValue(body, new TypeReference<>() {
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(body, e);
+        }
+    }
+
+    private Map<String, Object> listEntry(String owner) {
+        List<Map<String, Object>> jobs = list(owner);
+        assertEquals(1, jobs.size());
+        return withoutId(jobs.get(0));
+    }
+
+    private Map<String, Object> parse(String body) {
+        try {
+            return json.readValue(body, new TypeReference<>() {
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(body, e);
+        }
+    }
+
+    private static Map<String, Object> withoutId(Map<String, Object> view) {
+        Map<String, Object> copy = new HashMap<>(view);
+        copy.remove("id");
+        copy.remove("modelUri"); // names the job's own id: checked apart
+        return copy;
+    }
+
+    private static int indexOf(List<PlatformEvent> events, String type) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).type().equals(type)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(type);
+    }
+
+    private boolean processed(UUID eventId) throws SQLException {
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement("select 1 from processed_event where event_id = ?")) {
+            s.setObject(1, eventId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}
