@@ -149,7 +149,7 @@ public class DispatchConsumer {
             return Optional.of(dispatch);
         } catch (Exception e) {
             LOG.errorf("Dispatch %s-%d@%d is unreadable (%s); sent to the dead-letter topic", record.topic(),
-                    record.partition(), record.offset(), e.getMessage());
+                    record.partition(), record.offset(), String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             deadLetters.send(Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                     .withKey(record.key()).build()));
             return Optional.empty();
