@@ -43,6 +43,12 @@ public class ProblemMappers {
                 List.of(new Problem.FieldError(field, e.getOriginalMessage()))).toResponse();
     }
 
+    /** Quarkus has a built-in mapper for this subtype (plain JSON body) that would win over {@link #unreadable}. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         Response.StatusType status = e.getResponse().getStatusInfo();
