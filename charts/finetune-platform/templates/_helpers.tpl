@@ -99,8 +99,9 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
       key: password
 {{- end -}}
 
+{{/* S3 endpoint (quarkus-minio's `host`, which the services configure) and credentials. */}}
 {{- define "ft.env.s3" -}}
-- name: QUARKUS_MINIO_URL
+- name: QUARKUS_MINIO_HOST
   value: {{ include "ft.s3Url" . | quote }}
 - name: QUARKUS_MINIO_ACCESS_KEY
   valueFrom:
