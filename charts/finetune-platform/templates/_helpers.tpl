@@ -26,7 +26,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 
 {{- define "ft.componentLabels" -}}
 {{ include "ft.labels" .root }}
-{{ include "ft.selectorLabels" . }}
+app.kubernetes.io/name: {{ .component }}
 {{- end -}}
 
 {{- define "ft.image" -}}

@@ -1,9 +1,9 @@
 package io.finetune.charts;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import java.io.IOException;
@@ -27,7 +27,8 @@ final class RenderedChart {
     /** helm template defaults to Kubernetes 1.20, below the chart's kubeVersion. */
     static final String KUBE_VERSION = "1.31.0";
 
-    static final ObjectMapper YAML = new YAMLMapper();
+    /** Duplicate keys fail: the API server's strict field validation rejects them. */
+    static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final Map<String, RenderedChart> CACHE = new ConcurrentHashMap<>();
 
     final String valuesFile;
@@ -52,7 +53,7 @@ final class RenderedChart {
                 .withValuesFile(CHART.resolve(valuesFile))
                 .call();
         List<JsonNode> objects = new ArrayList<>();
-        try (var parser = new YAMLFactory().createParser(manifest)) {
+        try (var parser = YAML.getFactory().createParser(manifest)) {
             YAML.readValues(parser, JsonNode.class).forEachRemaining(node -> {
                 if (node != null && !node.isNull() && !node.isEmpty()) {
                     objects.add(node);
