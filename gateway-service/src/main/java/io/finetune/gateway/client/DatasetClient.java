@@ -8,11 +8,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-import org.jboss.resteasy.reactive.client.api.ClientExceptionMapper;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
 /**
  * dataset-service's internal API. Bodies stay JSON trees: the gateway routes them and does not
@@ -20,7 +18,6 @@ import org.jboss.resteasy.reactive.client.api.ClientExceptionMapper;
  */
 @Path("/datasets")
 @RegisterRestClient(configKey = Downstream.DATASET_SERVICE)
-@Timeout(value = 10, unit = ChronoUnit.SECONDS)
 public interface DatasetClient {
 
     @POST
@@ -33,10 +30,9 @@ public interface DatasetClient {
     @Path("/{id}")
     JsonNode get(@HeaderParam(Downstream.OWNER) String owner, @PathParam("id") UUID id);
 
-    /** Validation reads the whole uploaded file before it answers, hence the longer timeout. */
+    /** Validation reads the whole uploaded file before it answers (hence the client's longer read timeout). */
     @POST
     @Path("/{id}/complete")
-    @Timeout(value = 120, unit = ChronoUnit.SECONDS)
     JsonNode complete(@HeaderParam(Downstream.OWNER) String owner, @PathParam("id") UUID id);
 
     @ClientExceptionMapper

@@ -2,7 +2,6 @@ package io.finetune.gateway.client;
 
 import jakarta.ws.rs.ProcessingException;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /** How the gateway calls an owning service: what is shared by every client. */
 public final class Downstream {
@@ -18,14 +17,15 @@ public final class Downstream {
     }
 
     /**
-     * Runs one call to {@code service}; a refused connection, a network error or a timeout becomes
+     * Runs one call to {@code service}; a refused connection, a network error or a read timeout
+     * ({@code quarkus.rest-client.<service>.read-timeout}) becomes
      * {@link DownstreamUnavailableException}. Error answers arrive as {@link DownstreamProblemException}
      * from the clients' exception mappers and pass through untouched.
      */
     public static <T> T call(String service, Supplier<T> call) {
         try {
             return call.get();
-        } catch (ProcessingException | TimeoutException e) {
+        } catch (ProcessingException e) {
             throw new DownstreamUnavailableException(service, e);
         }
     }

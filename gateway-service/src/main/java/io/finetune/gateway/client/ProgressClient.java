@@ -6,16 +6,13 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import java.time.temporal.ChronoUnit;
 import java.util.UUID;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-import org.jboss.resteasy.reactive.client.api.ClientExceptionMapper;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
 /** progress-service's internal API: the queryable views of jobs. */
 @Path("/jobs")
 @RegisterRestClient(configKey = Downstream.PROGRESS_SERVICE)
-@Timeout(value = 10, unit = ChronoUnit.SECONDS)
 public interface ProgressClient {
 
     @GET

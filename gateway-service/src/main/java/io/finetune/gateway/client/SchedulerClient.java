@@ -6,15 +6,12 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
-import java.time.temporal.ChronoUnit;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-import org.jboss.resteasy.reactive.client.api.ClientExceptionMapper;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
 /** scheduler-service's internal API: the commands on jobs. */
 @Path("/jobs")
 @RegisterRestClient(configKey = Downstream.SCHEDULER_SERVICE)
-@Timeout(value = 10, unit = ChronoUnit.SECONDS)
 public interface SchedulerClient {
 
     @POST

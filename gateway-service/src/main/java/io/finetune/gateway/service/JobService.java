@@ -9,7 +9,6 @@ import io.finetune.gateway.client.ProgressClient;
 import io.finetune.gateway.client.SchedulerClient;
 import io.finetune.gateway.rest.SubmitJobRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +52,7 @@ public class JobService {
     static void checkRecipe(String recipe) {
         if (recipe != null && Recipe.fromWire(recipe).isEmpty()) {
             List<String> known = Arrays.stream(Recipe.values()).map(Recipe::wireName).toList();
-            throw new ProblemException(Response.Status.fromStatusCode(422), "The request has invalid fields",
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields",
                     List.of(new Problem.FieldError("recipe", "unknown recipe; known: " + known)));
         }
     }
@@ -98,6 +97,6 @@ public class JobService {
     }
 
     private static ProblemException unprocessable(String detail, List<Problem.FieldError> errors) {
-        return new ProblemException(Response.Status.fromStatusCode(422), detail, errors);
+        return new ProblemException(Problem.UNPROCESSABLE_CONTENT, detail, errors);
     }
 }

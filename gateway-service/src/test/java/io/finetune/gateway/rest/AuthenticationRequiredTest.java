@@ -37,7 +37,7 @@ class AuthenticationRequiredTest {
     @ParameterizedTest
     @CsvSource(textBlock = ENDPOINTS)
     void withAnInvalidUserHeader(String method, String path) {
-        given().header("X-User", "x".repeat(256))
+        given().header("X-User", "x".repeat(256)).contentType(ContentType.JSON).body("{}")
                 .request(method, path.replace("{id}", UUID.randomUUID().toString()))
                 .then().statusCode(401)
                 .contentType("application/problem+json");

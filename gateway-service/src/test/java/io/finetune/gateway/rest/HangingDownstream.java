@@ -24,7 +24,7 @@ public class HangingDownstream implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of(
                 "quarkus.rest-client.progress-service.url", "http://127.0.0.1:" + socket.getLocalPort(),
-                "io.finetune.gateway.client.ProgressClient/Timeout/value", "1000");
+                "quarkus.rest-client.progress-service.read-timeout", "1000");
     }
 
     @Override
