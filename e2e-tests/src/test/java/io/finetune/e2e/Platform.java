@@ -84,7 +84,7 @@ final class Platform implements AutoCloseable {
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA);
-        env.put("QUARKUS_MINIO_URL", S3);
+        env.put("QUARKUS_MINIO_HOST", S3);
         if (database != null) {
             env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + POSTGRES + "/" + database);
         }
