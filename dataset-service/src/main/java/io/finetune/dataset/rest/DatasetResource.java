@@ -23,7 +23,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** The owner's datasets (docs/development.md, internal REST contracts). */
 @Path("/datasets")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class DatasetResource {
 
     private static final Logger LOG = Logger.getLogger(DatasetResource.class);
@@ -35,6 +34,7 @@ public class DatasetResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@HeaderParam(OwnerFilter.HEADER) String owner,
             @NotNull(message = "a JSON body such as {\"name\": \"iris\"} is required") @Valid CreateDatasetRequest request) {
         DatasetService.UploadSession session = service.create(owner, request.name());
