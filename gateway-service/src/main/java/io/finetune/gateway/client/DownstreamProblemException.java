@@ -34,10 +34,6 @@ public class DownstreamProblemException extends RuntimeException {
                 Problem.of(outcome, service + " answered " + status + " without a problem description", List.of()));
     }
 
-    public int status() {
-        return status;
-    }
-
     public Response toResponse() {
         return Response.status(status).type(Problem.MEDIA).entity(body).build();
     }

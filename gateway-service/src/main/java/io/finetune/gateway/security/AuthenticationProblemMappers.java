@@ -23,7 +23,7 @@ public class AuthenticationProblemMappers {
 
     @ServerExceptionMapper
     public Response badCredentials(AuthenticationFailedException e) {
-        // The cause (expired, wrong issuer, bad signature) is logged by smallrye-jwt, not told to the caller.
+        // Why a token failed (expired, wrong issuer, bad signature) is not told to the caller.
         return unauthorized(e.getMessage() != null && !e.getMessage().isBlank()
                 ? e.getMessage()
                 : "The credentials are not valid");
