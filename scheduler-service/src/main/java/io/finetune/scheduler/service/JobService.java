@@ -25,8 +25,6 @@ public class JobService {
 
     public static final String DEFAULT_RECIPE = Recipe.TABULAR_CLASSIFICATION.wireName();
 
-    private static final Response.Status UNPROCESSABLE = Response.Status.fromStatusCode(422);
-
     private final Validator validator;
     private final JobTransitions transitions;
 
@@ -44,7 +42,7 @@ public class JobService {
     @Transactional
     public JobView submit(String owner, NewJob request) {
         if (request == null) {
-            throw new ProblemException(UNPROCESSABLE, "The request has invalid fields",
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields",
                     List.of(new Problem.FieldError("body", "a job is required")));
         }
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -59,7 +57,7 @@ public class JobService {
         }
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(Problem.FieldError::field));
-            throw new ProblemException(UNPROCESSABLE, "The request has invalid fields", errors);
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", errors);
         }
 
         Locks.dataset(request.datasetId());
@@ -94,7 +92,7 @@ public class JobService {
     }
 
     private static ProblemException datasetProblem(String message) {
-        return new ProblemException(UNPROCESSABLE, "The dataset cannot be used for training",
+        return new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The dataset cannot be used for training",
                 List.of(new Problem.FieldError("datasetId", message)));
     }
 
