@@ -3,6 +3,7 @@ package io.finetune.scheduler.config;
 import io.finetune.common.events.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** The scheduler's own settings ({@code scheduler.*}). */
 @ConfigMapping(prefix = "scheduler")
@@ -37,9 +38,9 @@ public interface SchedulerConfig {
 
     interface Outbox {
 
-        /** How often the relay looks for unsent messages besides running after every commit (read by @Scheduled). */
-        @WithDefault("0.2s")
-        String tick();
+        /** How often the relay looks for unsent messages besides running after every commit. */
+        @WithDefault("200ms")
+        Duration tick();
 
         /** Messages published per relay transaction. */
         @WithDefault("100")

@@ -3,7 +3,6 @@ package io.finetune.scheduler.messaging;
 import io.finetune.common.events.Topics;
 import io.finetune.scheduler.config.SchedulerConfig;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
@@ -56,8 +55,7 @@ public class KafkaTopology {
         return ready;
     }
 
-    // before the messaging connectors and the scheduler start, so no dispatch can precede the offsets
-    void onStart(@Observes @Priority(1) StartupEvent event) throws ExecutionException, InterruptedException,
+    void onStart(@Observes StartupEvent event) throws ExecutionException, InterruptedException,
             TimeoutException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             createMissingTopics(admin);

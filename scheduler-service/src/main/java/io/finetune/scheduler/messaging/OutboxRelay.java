@@ -3,8 +3,9 @@ package io.finetune.scheduler.messaging;
 import io.finetune.scheduler.config.SchedulerConfig;
 import io.finetune.scheduler.entity.Locks;
 import io.finetune.scheduler.entity.OutboxMessage;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -30,33 +31,23 @@ public class OutboxRelay {
     private static final long ACK_TIMEOUT_SECONDS = 30;
 
     private final MutinyEmitter<String> emitter;
-    private final KafkaTopology topology;
     private final int batchSize;
 
-    OutboxRelay(@Channel(Channels.OUTBOX_OUT) MutinyEmitter<String> emitter, KafkaTopology topology,
-            SchedulerConfig config) {
+    OutboxRelay(@Channel(Channels.OUTBOX_OUT) MutinyEmitter<String> emitter, SchedulerConfig config) {
         this.emitter = emitter;
-        this.topology = topology;
         this.batchSize = config.outbox().batchSize();
     }
 
     /** Publishes one batch; true when the batch was full and went out whole, so more may be waiting. */
     @Transactional
     public boolean publishBatch() {
-        // until the trainers' group has offsets, a dispatch could slip past the lag KEDA sees
-        if (!topology.ready() || !Locks.tryOutboxRelay()) {
+        if (!Locks.tryOutboxRelay()) {
             return false;
         }
         List<OutboxMessage> batch = OutboxMessage.unsent(batchSize);
-        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
-        for (OutboxMessage message : batch) {
-            acks.add(emitter.sendMessage(Message.of(message.payload).addMetadata(
-                    OutgoingKafkaRecordMetadata.<String>builder()
-                            .withTopic(message.topic)
-                            .withKey(message.messageKey)
-                            .build()))
-                    .subscribeAsCompletionStage());
-        }
+        // sent outside the transaction: the producer's callbacks run on its own threads, and must
+        // not join this transaction (its commit would then fail as "active in several threads")
+        List<CompletableFuture<Void>> acks = QuarkusTransaction.suspendingExisting().call(() -> send(batch));
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
             try {
@@ -72,5 +63,18 @@ public class OutboxRelay {
             batch.get(i).sentAt = now;
         }
         return batch.size() == batchSize;
+    }
+
+    private List<CompletableFuture<Void>> send(List<OutboxMessage> batch) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+        for (OutboxMessage message : batch) {
+            acks.add(emitter.sendMessage(Message.of(message.payload).addMetadata(
+                    OutgoingKafkaRecordMetadata.<String>builder()
+                            .withTopic(message.topic)
+                            .withKey(message.messageKey)
+                            .build()))
+                    .subscribeAsCompletionStage());
+        }
+        return acks;
     }
 }

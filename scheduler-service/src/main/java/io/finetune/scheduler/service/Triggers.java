@@ -1,8 +1,11 @@
 package io.finetune.scheduler.service;
 
+import io.finetune.scheduler.config.SchedulerConfig;
+import io.finetune.scheduler.messaging.KafkaTopology;
 import io.finetune.scheduler.messaging.OutboxRelay;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -17,14 +20,24 @@ public class Triggers {
 
     private final SerialRunner dispatcher;
     private final SerialRunner relay;
+    private final SchedulerConfig config;
 
-    Triggers(Dispatcher dispatcher, OutboxRelay relay) {
+    Triggers(Dispatcher dispatcher, OutboxRelay relay, KafkaTopology topology, SchedulerConfig config) {
+        this.config = config;
         this.dispatcher = new SerialRunner("dispatcher", dispatcher::releaseFreeSlots);
         this.relay = new SerialRunner("outbox-relay", () -> {
+            // until the trainers' group has offsets, a dispatch could slip past the lag KEDA sees
+            if (!topology.ready()) {
+                return;
+            }
             while (relay.publishBatch()) {
                 // a full batch went out: there may be more
             }
         });
+    }
+
+    void start(@Observes StartupEvent event) {
+        relay.every(config.outbox().tick());
     }
 
     void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) OutboxWritten written) {
@@ -37,14 +50,8 @@ public class Triggers {
         dispatcher.request();
     }
 
-    @Scheduled(every = "${scheduler.outbox.tick}", identity = "outbox-relay-tick")
-    void relayTick() {
-        relay.request();
-    }
-
-    @PreDestroy
-    void stop() {
-        dispatcher.close();
-        relay.close();
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        dispatcher.stop();
+        relay.stop();
     }
 }
