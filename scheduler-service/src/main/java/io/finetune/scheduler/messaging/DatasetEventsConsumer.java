@@ -18,6 +18,10 @@ public class DatasetEventsConsumer {
     @Incoming(Channels.DATASETS_IN)
     @Blocking
     public void consume(DatasetEvent event) {
+        if (event == null) {
+            // the failure-strategy puts it on the dead-letter topic, with the original bytes in its headers
+            throw new IllegalArgumentException("Undecodable record");
+        }
         service.onDatasetEvent(event);
     }
 }

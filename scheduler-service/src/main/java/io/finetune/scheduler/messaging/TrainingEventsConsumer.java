@@ -18,6 +18,10 @@ public class TrainingEventsConsumer {
     @Incoming(Channels.TRAINING_IN)
     @Blocking
     public void consume(TrainingEvent event) {
+        if (event == null) {
+            // the failure-strategy puts it on the dead-letter topic, with the original bytes in its headers
+            throw new IllegalArgumentException("Undecodable record");
+        }
         service.onTrainingEvent(event);
     }
 }
