@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -56,7 +57,7 @@ public class TopicInitializer {
                 LOG.infof("Created topics %s", missing.stream().map(NewTopic::name).toList());
             } catch (ExecutionException e) {
                 // Another service created one of them meanwhile: that is all we wanted.
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
             }
