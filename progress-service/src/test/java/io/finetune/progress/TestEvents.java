@@ -46,7 +46,8 @@ public final class TestEvents {
 
     public JobEvent job(long sequence, JobStatus status, long second, String reason) {
         return new JobEvent(UUID.randomUUID(), JobEvent.typeFor(status), at(second), sequence, jobId, owner, name,
-                status, reason, datasetId, "tabular-classification", 3, HYPERPARAMETERS, 1);
+                status, reason, datasetId, "tabular-classification", 3, HYPERPARAMETERS, 1, "production",
+                "production");
     }
 
     public TrainingEvent started(long second) {
@@ -62,7 +63,7 @@ public final class TestEvents {
         return new TrainingEvent(UUID.randomUUID(), TrainingEvent.EPOCH_COMPLETED, at(second),
                 TrainingEvent.sequenceBase(1) + counter, jobId, owner, 1, "worker-1", "cpu", epoch, 3,
                 1.0 / epoch, 0.5 + epoch / 10.0, 1.2 / epoch, 0.45 + epoch / 10.0, 1000.0 * epoch,
-                Duration.ofSeconds(second).toMillis(), null, null, null);
+                Duration.ofSeconds(second).toMillis(), null, null, null, null);
     }
 
     public TrainingEvent succeeded(long counter, long second) {
@@ -87,6 +88,6 @@ public final class TestEvents {
 
     private TrainingEvent training(String type, long counter, long second, String modelUri, String message) {
         return new TrainingEvent(UUID.randomUUID(), type, at(second), TrainingEvent.sequenceBase(1) + counter, jobId,
-                owner, 1, "worker-1", "cpu", null, 3, null, null, null, null, null, null, null, modelUri, message);
+                owner, 1, "worker-1", "cpu", null, 3, null, null, null, null, null, null, null, modelUri, message, null);
     }
 }

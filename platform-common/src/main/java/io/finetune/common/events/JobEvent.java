@@ -11,6 +11,8 @@ import java.util.UUID;
  * @param status the status the job has after this event
  * @param reason why the transition happened, for the user
  * @param hyperparameters every hyperparameter, defaults filled in
+ * @param lane the resource class whose trainer slots the job uses (e.g. {@code interactive}, {@code production})
+ * @param priorityClass {@code interactive} > {@code production} > {@code batch}
  */
 public record JobEvent(
         UUID eventId,
@@ -26,7 +28,9 @@ public record JobEvent(
         String recipe,
         int epochs,
         Map<String, Object> hyperparameters,
-        int attempt) implements PlatformEvent {
+        int attempt,
+        String lane,
+        String priorityClass) implements PlatformEvent {
 
     /** The event type of a transition into {@code status}, e.g. {@code job.queued}. */
     public static String typeFor(JobStatus status) {

@@ -15,6 +15,9 @@ public final class Topics {
     /** One message per job released to a free trainer slot. Its consumer-group lag is what KEDA scales on. */
     public static final String TRAINING_DISPATCH = "training.dispatch";
 
+    /** Cancel and preempt commands for running jobs, keyed by job id. Every trainer reads all of them. */
+    public static final String TRAINING_CONTROL = "training.control";
+
     /** The trainers' consumer group on {@link #TRAINING_DISPATCH}; KEDA's Kafka trigger names it too. */
     public static final String TRAINERS_GROUP = "trainers";
 

@@ -16,6 +16,8 @@ import java.util.UUID;
  * @param epoch the epoch just completed (1-based), or null
  * @param modelUri the saved model artifact (s3://bucket/key), on success
  * @param message an error for the user, on failure
+ * @param errorKind on failure: {@link #USER_DATA} (not retried), {@link #INFRASTRUCTURE} (retried) or
+ *        {@link #OUT_OF_MEMORY} (not retried; the message suggests a smaller batch size)
  */
 public record TrainingEvent(
         UUID eventId,
@@ -37,13 +39,22 @@ public record TrainingEvent(
         Long elapsedMillis,
         Long remainingMillis,
         String modelUri,
-        String message) implements PlatformEvent {
+        String message,
+        String errorKind) implements PlatformEvent {
 
     public static final String STARTED = "training.started";
     public static final String EPOCH_COMPLETED = "training.epoch-completed";
     public static final String HEARTBEAT = "training.heartbeat";
     public static final String SUCCEEDED = "training.succeeded";
     public static final String FAILED = "training.failed";
+    /** Stopped at the next step after a cancel command; the last checkpoint is kept. */
+    public static final String CANCELLED = "training.cancelled";
+    /** Stopped after saving a checkpoint, on a preempt command; the job resumes from it later. */
+    public static final String PREEMPTED = "training.preempted";
+
+    public static final String USER_DATA = "user-data";
+    public static final String INFRASTRUCTURE = "infrastructure";
+    public static final String OUT_OF_MEMORY = "out-of-memory";
 
     public static long sequenceBase(int attempt) {
         return (long) attempt << 32;

@@ -45,7 +45,7 @@ public class JobTransitions {
         }
         outbox.add(Topics.JOBS_EVENTS, job.id, new JobEvent(UUID.randomUUID(), JobEvent.typeFor(status), now,
                 job.sequence, job.id, job.owner, job.name, status, reason, job.datasetId, job.recipe, job.epochs,
-                job.hyperparameters, job.attempt));
+                job.hyperparameters, job.attempt, null, null));
     }
 
     /** Releases the job to a trainer slot: its next attempt, and the dispatch message the trainer takes. */

@@ -65,6 +65,7 @@ public final class JobEvents {
                 m == null ? null : m.elapsedMillis(),
                 m == null ? null : m.remainingMillis(),
                 modelUri,
-                message));
+                message,
+                null));
     }
 }
