@@ -62,7 +62,11 @@ public final class TestData {
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> QuarkusTransaction.requiringNew().call(() ->
                 (Long) em.createQuery("select count(o) from OutboxMessage o where o.sentAt is null").getSingleResult()
                         == 0));
-        QuarkusTransaction.requiringNew().run(() ->
-                em.createNativeQuery("truncate job, dataset, outbox, processed_event").executeUpdate());
+        // DELETE, not TRUNCATE: TRUNCATE's exclusive table lock deadlocks with the dispatcher's and relay's ticks.
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (String table : new String[] {"outbox", "processed_event", "job", "dataset"}) {
+                em.createNativeQuery("delete from " + table).executeUpdate();
+            }
+        });
     }
 }
