@@ -33,11 +33,6 @@ class ServiceConfigConsistencyTest {
 
     /** Read by the JVM itself, not by Quarkus. */
     private static final Set<String> NOT_CONFIGURATION = Set.of("JDK_JAVA_OPTIONS");
-    /**
-     * Per-lane scheduler settings the chart sets ahead of scheduler-service's lane support (issue 4:
-     * one slot count and one dispatch topic per resource class); remove once SchedulerConfig has them.
-     */
-    private static final Pattern AHEAD_OF_SCHEDULER = Pattern.compile("SCHEDULER_LANES_[A-Z0-9]+_(TOPIC|SLOTS|PARTITIONS)");
 
     private static final Pattern MAPPING_PREFIX = Pattern.compile("@ConfigMapping\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
     private static final Pattern MAPPING_METHOD = Pattern.compile("\\b(\\w+)\\(\\s*\\)\\s*;");
@@ -61,7 +56,7 @@ class ServiceConfigConsistencyTest {
     private static void check(String module, Map<String, String> environment, List<String> unknown) throws IOException {
         ServiceConfiguration config = ServiceConfiguration.of(PROJECT.resolve(module));
         environment.keySet().stream()
-                .filter(name -> !NOT_CONFIGURATION.contains(name) && !AHEAD_OF_SCHEDULER.matcher(name).matches())
+                .filter(name -> !NOT_CONFIGURATION.contains(name))
                 .filter(name -> !config.knows(name))
                 .forEach(name -> unknown.add(module + ": " + name));
     }

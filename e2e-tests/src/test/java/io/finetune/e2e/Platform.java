@@ -30,7 +30,8 @@ final class Platform implements AutoCloseable {
     static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:29092");
     static final String POSTGRES = System.getProperty("e2e.postgres", "127.0.0.1:25432");
     static final String S3 = System.getProperty("e2e.s3", "http://127.0.0.1:29000");
-    static final int TRAINERS = 2;
+    /** Trainer workers per lane, as the scheduler's default slots: two production jobs train in parallel. */
+    static final Map<String, Integer> TRAINERS = Map.of("production", 2, "interactive", 1);
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path LOGS = Path.of("target", "e2e-logs");
@@ -50,8 +51,12 @@ final class Platform implements AutoCloseable {
         start("dataset-service", datasetPort, database("dataset"), Map.of());
         start("scheduler-service", schedulerPort, database("scheduler"), Map.of());
         start("progress-service", progressPort, database("progress"), Map.of());
-        for (int i = 1; i <= TRAINERS; i++) {
-            start("trainer-worker", freePort(), null, Map.of("TRAINER_WORKER_ID", run + "-trainer-" + i));
+        for (var lane : TRAINERS.entrySet()) {
+            for (int i = 1; i <= lane.getValue(); i++) {
+                start("trainer-worker", freePort(), null, Map.of(
+                        "TRAINER_WORKER_ID", run + "-trainer-" + lane.getKey() + "-" + i,
+                        "TRAINER_DISPATCH_TOPIC", "training.dispatch." + lane.getKey()));
+            }
         }
         start("gateway-service", gatewayPort, null, Map.of(
                 "GATEWAY_AUTH_TRUST_USER_HEADER", "true",

@@ -12,6 +12,8 @@ public final class Locks {
     private static final int DISPATCHER = 1;
     private static final int OUTBOX_RELAY = 2;
     private static final int DATASET = 3;
+    private static final int IDEMPOTENCY_KEY = 4;
+    private static final int OWNER = 5;
 
     private Locks() {
     }
@@ -41,6 +43,24 @@ public final class Locks {
                 .createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
                 .setParameter(1, DATASET)
                 .setParameter(2, datasetId.toString())
+                .getSingleResult();
+    }
+
+    /** Orders submissions with the same owner and Idempotency-Key: the second finds the first's job. */
+    public static void idempotencyKey(String owner, String key) {
+        Panache.getEntityManager()
+                .createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
+                .setParameter(1, IDEMPOTENCY_KEY)
+                .setParameter(2, owner + "\n" + key)
+                .getSingleResult();
+    }
+
+    /** Orders an owner's submissions, so that concurrent ones cannot together exceed the queued quota. */
+    public static void owner(String owner) {
+        Panache.getEntityManager()
+                .createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
+                .setParameter(1, OWNER)
+                .setParameter(2, owner)
                 .getSingleResult();
     }
 }

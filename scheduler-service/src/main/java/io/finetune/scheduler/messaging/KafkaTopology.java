@@ -30,8 +30,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Sets up the topics this service uses before it publishes anything, and keeps KEDA's contract:
- * the trainers' consumer group has committed offsets on the dispatch topic from the start, so its
- * lag counts every release, even before any trainer has ever run (KEDA cannot see the lag of a
+ * the trainers' consumer group has committed offsets on every lane's dispatch topic from the start,
+ * so its lag counts every release, even before any trainer has ever run (KEDA cannot see the lag of a
  * group without offsets, and with zero trainers nothing would ever start).
  */
 @ApplicationScoped
@@ -42,15 +42,15 @@ public class KafkaTopology {
     static final String DEAD_LETTER_TOPIC = "dead-letter.scheduler-service";
 
     private final String bootstrapServers;
-    private final SchedulerConfig.Dispatch dispatch;
+    private final SchedulerConfig config;
     private volatile boolean ready;
 
     KafkaTopology(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, SchedulerConfig config) {
         this.bootstrapServers = bootstrapServers;
-        this.dispatch = config.dispatch();
+        this.config = config;
     }
 
-    /** True once the dispatch topic exists and the trainers' group has offsets on every partition. */
+    /** True once every lane's dispatch topic exists and the trainers' group has offsets on all its partitions. */
     public boolean ready() {
         return ready;
     }
@@ -59,7 +59,9 @@ public class KafkaTopology {
             TimeoutException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             createMissingTopics(admin);
-            seedTrainerGroup(admin);
+            for (SchedulerConfig.Lane lane : config.lanes().values()) {
+                seedTrainerGroup(admin, lane.topic());
+            }
         }
         ready = true;
     }
@@ -67,12 +69,14 @@ public class KafkaTopology {
     private void createMissingTopics(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
-        if (!existing.contains(dispatch.topic())) {
-            missing.add(new NewTopic(dispatch.topic(), Optional.of(dispatch.partitions()), Optional.empty()));
+        for (SchedulerConfig.Lane lane : config.lanes().values()) {
+            if (!existing.contains(lane.topic())) {
+                missing.add(new NewTopic(lane.topic(), Optional.of(lane.partitions()), Optional.empty()));
+            }
         }
         // the event topics take the broker's defaults; whichever service starts first creates them
         for (String topic : List.of(Topics.DATASETS_EVENTS, Topics.TRAINING_EVENTS, Topics.JOBS_EVENTS,
-                DEAD_LETTER_TOPIC)) {
+                Topics.TRAINING_CONTROL, DEAD_LETTER_TOPIC)) {
             if (!existing.contains(topic)) {
                 missing.add(new NewTopic(topic, Optional.empty(), Optional.empty()));
             }
@@ -89,15 +93,16 @@ public class KafkaTopology {
         }
     }
 
-    /** Commits the current end offsets for the partitions of the dispatch topic where the group has none. */
-    private void seedTrainerGroup(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
-        String group = dispatch.trainerGroup();
+    /** Commits the current end offsets for the partitions of a dispatch topic where the group has none. */
+    private void seedTrainerGroup(Admin admin, String topic) throws ExecutionException, InterruptedException,
+            TimeoutException {
+        String group = config.dispatch().trainerGroup();
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> unseeded = admin.describeTopics(List.of(dispatch.topic()))
+        Map<TopicPartition, OffsetSpec> unseeded = admin.describeTopics(List.of(topic))
                 .allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .get(dispatch.topic()).partitions().stream()
-                .map(p -> new TopicPartition(dispatch.topic(), p.partition()))
+                .get(topic).partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
                 .filter(tp -> committed.get(tp) == null)
                 .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
         if (unseeded.isEmpty()) {
@@ -117,7 +122,6 @@ public class KafkaTopology {
             }
             throw e;
         }
-        LOG.infof("Seeded offsets of consumer group %s on %s for partitions %s", group, dispatch.topic(),
-                seed.keySet());
+        LOG.infof("Seeded offsets of consumer group %s on %s for partitions %s", group, topic, seed.keySet());
     }
 }

@@ -8,11 +8,14 @@ import io.finetune.scheduler.entity.Locks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
- * Releases queued jobs into free trainer slots. Only released jobs reach the dispatch topic, so
- * the order is decided here at release time and the topic never holds more than the free slots.
+ * Releases queued jobs into free trainer slots, lane by lane. Only released jobs reach a lane's
+ * dispatch topic, so the order is decided here at release time and the topic never holds more
+ * than the lane's free slots.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -29,30 +32,51 @@ public class Dispatcher {
         this.transitions = transitions;
     }
 
-    /** Fills every free slot in one transaction; returns how many jobs it released. */
+    /** Fills every free slot of every lane in one transaction; returns how many jobs it released. */
     @Transactional
     public int releaseFreeSlots() {
         Locks.dispatcher();
-        int free = (int) (config.slots() - Job.countHoldingSlots());
-        if (free <= 0) {
-            return 0;
+        Map<String, Integer> byLane = Job.holdingByLane();
+        Map<String, Integer> byOwner = Job.holdingByOwner();
+        int overall = config.slots().orElse(Integer.MAX_VALUE)
+                - byLane.values().stream().mapToInt(Integer::intValue).sum();
+        int released = 0;
+        for (var lane : new TreeMap<>(config.lanes()).entrySet()) {
+            int free = Math.min(lane.getValue().slots() - byLane.getOrDefault(lane.getKey(), 0), overall - released);
+            if (free <= 0) {
+                continue;
+            }
+            for (ReleaseOrder.Queued<Candidate> picked : order.pick(queued(lane.getKey()), byOwner, free)) {
+                Job job = picked.job().job();
+                transitions.dispatch(job, picked.job().dataset());
+                byOwner.merge(job.owner, 1, Integer::sum);
+                released++;
+                LOG.infof("Dispatched job %s to lane %s (attempt %d, class %s, estimated cost %.0f)", job.id,
+                        job.lane, job.attempt, job.priorityClass, picked.cost());
+            }
         }
-        List<ReleaseOrder.Candidate> released = order.pick(queued(), free);
-        for (ReleaseOrder.Candidate candidate : released) {
-            transitions.dispatch(candidate.job(), candidate.dataset());
-            LOG.infof("Dispatched job %s (attempt %d, estimated cost %d)", candidate.job().id,
-                    candidate.job().attempt, candidate.estimatedCost());
-        }
-        return released.size();
+        return released;
     }
 
-    private static List<ReleaseOrder.Candidate> queued() {
+    /** A queued job with the dataset it trains on. */
+    record Candidate(Job job, Dataset dataset) {
+    }
+
+    private static List<ReleaseOrder.Queued<Candidate>> queued(String lane) {
         return Job.getEntityManager()
-                .createQuery("select j, d from Job j join Dataset d on d.id = j.datasetId where j.status = :status",
-                        Object[].class)
+                .createQuery("select j, d from Job j join Dataset d on d.id = j.datasetId"
+                        + " where j.status = :status and j.lane = :lane", Object[].class)
                 .setParameter("status", JobStatus.QUEUED)
+                .setParameter("lane", lane)
                 .getResultStream()
-                .map(row -> new ReleaseOrder.Candidate((Job) row[0], (Dataset) row[1]))
+                .map(row -> {
+                    Job job = (Job) row[0];
+                    Dataset dataset = (Dataset) row[1];
+                    return new ReleaseOrder.Queued<>(new Candidate(job, dataset), job.id.toString(), job.owner,
+                            PriorityClass.fromWire(job.priorityClass).orElse(PriorityClass.BATCH),
+                            ReleaseOrder.estimatedCost(dataset.rows, job.epochs, job.recipe),
+                            job.queuedAt.toEpochMilli());
+                })
                 .toList();
     }
 }

@@ -4,6 +4,7 @@ import io.finetune.common.events.JobStatus;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.common.recipes.Recipe;
+import io.finetune.scheduler.config.SchedulerConfig;
 import io.finetune.scheduler.entity.Dataset;
 import io.finetune.scheduler.entity.Job;
 import io.finetune.scheduler.entity.Locks;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.hibernate.exception.ConstraintViolationException;
@@ -25,12 +27,29 @@ public class JobService {
 
     public static final String DEFAULT_RECIPE = Recipe.TABULAR_CLASSIFICATION.wireName();
 
+    /** The longest Idempotency-Key accepted. */
+    public static final int MAX_IDEMPOTENCY_KEY = 200;
+
     private final Validator validator;
     private final JobTransitions transitions;
+    private final SchedulerConfig config;
+    private final Clock clock;
 
-    JobService(Validator validator, JobTransitions transitions) {
+    JobService(Validator validator, JobTransitions transitions, SchedulerConfig config, Clock clock) {
         this.validator = validator;
         this.transitions = transitions;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The outcome of a submission: the job, and whether this call created it (false: an earlier one with the same key did). */
+    public record Submitted(JobView job, boolean created) {
+    }
+
+    /** A submission without an Idempotency-Key. */
+    @Transactional
+    public JobView submit(String owner, NewJob request) {
+        return submit(owner, request, null).job();
     }
 
     /**
@@ -40,7 +59,13 @@ public class JobService {
      * @throws ProblemException 422 for invalid fields or a rejected dataset, 409 for a name the owner already uses
      */
     @Transactional
-    public JobView submit(String owner, NewJob request) {
+    public Submitted submit(String owner, NewJob request, String idempotencyKey) {
+        if (idempotencyKey != null) {
+            Optional<Job> earlier = earlierSubmission(owner, idempotencyKey, request);
+            if (earlier.isPresent()) {
+                return new Submitted(JobView.of(earlier.get()), false);
+            }
+        }
         if (request == null) {
             throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields",
                     List.of(new Problem.FieldError("body", "a job is required")));
@@ -55,11 +80,25 @@ public class JobService {
         } else {
             errors.addAll(recipe.get().problems(request.hyperparameters()));
         }
+        Optional<Profile> profile = request.profile() == null ? Optional.of(Profile.DEFAULT)
+                : Profile.fromWire(request.profile());
+        if (profile.isEmpty()) {
+            errors.add(new Problem.FieldError("profile", "must be one of " + wireNames(Profile.values())));
+        } else if (!hasSlots(profile.get().lane())) {
+            errors.add(new Problem.FieldError("profile", "this platform has no trainers for '"
+                    + profile.get().wireName() + "' jobs"));
+        }
+        Optional<PriorityClass> priority = request.priorityClass() == null ? profile.map(Profile::defaultPriority)
+                : PriorityClass.fromWire(request.priorityClass());
+        if (request.priorityClass() != null && priority.isEmpty()) {
+            errors.add(new Problem.FieldError("priorityClass", "must be one of " + wireNames(PriorityClass.values())));
+        }
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(Problem.FieldError::field));
             throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", errors);
         }
 
+        checkQueuedQuota(owner);
         Locks.dataset(request.datasetId());
         JobStatus initial = initialStatus(owner, request.datasetId());
         Job job = new Job();
@@ -70,10 +109,55 @@ public class JobService {
         job.recipe = recipeName;
         job.epochs = request.epochs();
         job.hyperparameters = recipe.get().withDefaults(request.hyperparameters());
-        job.createdAt = Clock.now();
+        job.lane = profile.get().lane();
+        job.priorityClass = priority.get().wireName();
+        job.idempotencyKey = idempotencyKey;
+        job.createdAt = clock.now();
         transitions.enter(job, initial, null);
         insert(job);
-        return JobView.of(job);
+        return new Submitted(JobView.of(job), true);
+    }
+
+    /**
+     * The job an earlier submission with the same key created. The lock orders concurrent
+     * submissions with one key, so the second sees the first's job instead of making its own.
+     */
+    private static Optional<Job> earlierSubmission(String owner, String key, NewJob request) {
+        if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY) {
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The Idempotency-Key header is invalid",
+                    List.of(new Problem.FieldError("Idempotency-Key", "must be 1.." + MAX_IDEMPOTENCY_KEY
+                            + " characters")));
+        }
+        Locks.idempotencyKey(owner, key);
+        Optional<Job> earlier = Job.byIdempotencyKey(owner, key);
+        if (earlier.isPresent() && request != null
+                && !(earlier.get().name.equals(request.name()) && earlier.get().datasetId.equals(request.datasetId()))) {
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT,
+                    "This Idempotency-Key was used for another job; use a new key for a new job",
+                    List.of(new Problem.FieldError("Idempotency-Key", "already used for job '" + earlier.get().name
+                            + "'")));
+        }
+        return earlier;
+    }
+
+    /** Refuses a submission beyond the owner's queued quota: 429 rather than holding it, so the client learns at once. */
+    private void checkQueuedQuota(String owner) {
+        Locks.owner(owner);
+        int limit = config.policy().maxQueuedPerUser();
+        if (Job.countWaiting(owner) >= limit) {
+            throw new ProblemException(Response.Status.TOO_MANY_REQUESTS, "You already have " + limit
+                    + " jobs waiting; submit more when some have started",
+                    List.of(new Problem.FieldError("name", "over the quota of " + limit + " waiting jobs")));
+        }
+    }
+
+    private boolean hasSlots(String lane) {
+        SchedulerConfig.Lane configured = config.lanes().get(lane);
+        return configured != null && configured.slots() > 0;
+    }
+
+    private static String wireNames(Enum<?>[] values) {
+        return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toList().toString();
     }
 
     private static JobStatus initialStatus(String owner, UUID datasetId) {

@@ -3,6 +3,7 @@ package io.finetune.scheduler.service;
 import io.finetune.common.events.JobEvent;
 import io.finetune.common.events.JobStatus;
 import io.finetune.common.events.Topics;
+import io.finetune.common.events.TrainingControl;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.scheduler.config.SchedulerConfig;
 import io.finetune.scheduler.entity.Dataset;
@@ -14,29 +15,38 @@ import java.util.UUID;
 
 /**
  * The only place a job's status changes: each change counts up the job's sequence and puts its
- * {@link JobEvent} into the outbox in the caller's transaction.
+ * {@link JobEvent} into the outbox in the caller's transaction. Commands to trainers go the same way.
  */
 @ApplicationScoped
 public class JobTransitions {
 
     private final Outbox outbox;
-    private final String dispatchTopic;
+    private final SchedulerConfig config;
+    private final Clock clock;
 
-    JobTransitions(Outbox outbox, SchedulerConfig config) {
+    JobTransitions(Outbox outbox, SchedulerConfig config, Clock clock) {
         this.outbox = outbox;
-        this.dispatchTopic = config.dispatch().topic();
+        this.config = config;
+        this.clock = clock;
     }
 
     /** Moves the job into {@code status}; {@code reason} tells the user why (null for the normal course). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void enter(Job job, JobStatus status, String reason) {
-        Instant now = Clock.now();
+        Instant now = clock.now();
         job.status = status;
         job.reason = reason;
         job.sequence++;
         switch (status) {
-            case QUEUED -> job.queuedAt = now;
-            case RUNNING -> job.startedAt = now;
+            case QUEUED -> {
+                job.queuedAt = now;
+                job.cancelRequestedAt = null;
+            }
+            case DISPATCHED -> job.lastSeenAt = now;
+            case RUNNING -> {
+                job.startedAt = now;
+                job.lastSeenAt = now;
+            }
             default -> {
                 if (status.isTerminal()) {
                     job.finishedAt = now;
@@ -45,16 +55,40 @@ public class JobTransitions {
         }
         outbox.add(Topics.JOBS_EVENTS, job.id, new JobEvent(UUID.randomUUID(), JobEvent.typeFor(status), now,
                 job.sequence, job.id, job.owner, job.name, status, reason, job.datasetId, job.recipe, job.epochs,
-                job.hyperparameters, job.attempt, null, null));
+                job.hyperparameters, job.attempt, job.lane, job.priorityClass));
     }
 
-    /** Releases the job to a trainer slot: its next attempt, and the dispatch message the trainer takes. */
+    /** Releases the job to a trainer slot of its lane: its next attempt, and the dispatch message the trainer takes. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void dispatch(Job job, Dataset dataset) {
         job.attempt++;
         enter(job, JobStatus.DISPATCHED, null);
-        outbox.add(dispatchTopic, job.id, new TrainingDispatch(UUID.randomUUID(), TrainingDispatch.TYPE, Clock.now(),
-                job.sequence, job.id, job.owner, job.name, job.datasetId, dataset.objectKey, job.recipe, job.epochs,
-                job.hyperparameters, job.attempt));
+        outbox.add(config.lanes().get(job.lane).topic(), job.id, new TrainingDispatch(UUID.randomUUID(),
+                TrainingDispatch.TYPE, clock.now(), job.sequence, job.id, job.owner, job.name, job.datasetId,
+                dataset.objectKey, job.recipe, job.epochs, job.hyperparameters, job.attempt));
+    }
+
+    /** Tells the trainer of the job's current attempt to stop ({@link TrainingControl#CANCEL} or {@code PREEMPT}). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void command(Job job, String type, String reason) {
+        outbox.add(Topics.TRAINING_CONTROL, job.id, new TrainingControl(UUID.randomUUID(), type, clock.now(),
+                job.sequence, job.id, job.attempt, reason));
+    }
+
+    /**
+     * The job's attempt ended for a reason that is not the job's fault (its trainer was lost or
+     * failed for infrastructure reasons): queued again for its next attempt, or failed once it has
+     * had {@code scheduler.max-attempts}. A job its owner asked to cancel is cancelled instead.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void retryOrFail(Job job, String cause) {
+        if (job.cancelRequestedAt != null) {
+            enter(job, JobStatus.CANCELLED, "cancelled by the owner (" + cause + ")");
+        } else if (job.attempt >= config.maxAttempts()) {
+            enter(job, JobStatus.FAILED, cause + "; gave up after " + job.attempt + " attempts");
+        } else {
+            enter(job, JobStatus.QUEUED, cause + "; requeued for attempt " + (job.attempt + 1) + " of "
+                    + config.maxAttempts());
+        }
     }
 }

@@ -6,19 +6,23 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A job as the submitter sees it right after submitting; progress-service serves the live view. */
+/** A job as the submitter sees it after a command; progress-service serves the live view. */
 public record JobView(
         UUID id,
         String name,
         JobStatus status,
+        String reason,
         UUID datasetId,
         String recipe,
         int epochs,
         Map<String, Object> hyperparameters,
+        String profile,
+        String priorityClass,
+        int attempt,
         Instant createdAt) {
 
     static JobView of(Job job) {
-        return new JobView(job.id, job.name, job.status, job.datasetId, job.recipe, job.epochs, job.hyperparameters,
-                job.createdAt);
+        return new JobView(job.id, job.name, job.status, job.reason, job.datasetId, job.recipe, job.epochs,
+                job.hyperparameters, job.lane, job.priorityClass, job.attempt, job.createdAt);
     }
 }

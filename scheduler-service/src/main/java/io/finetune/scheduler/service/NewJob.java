@@ -14,6 +14,8 @@ import java.util.UUID;
  *
  * @param recipe null for {@link JobService#DEFAULT_RECIPE}
  * @param hyperparameters only those that differ from the recipe's defaults; may be null
+ * @param profile {@code interactive} or {@code production} (null: {@link Profile#DEFAULT}); names the lane
+ * @param priorityClass {@code interactive}, {@code production} or {@code batch}; null: the profile's
  */
 public record NewJob(
         @NotNull
@@ -24,5 +26,12 @@ public record NewJob(
         @NotNull UUID datasetId,
         String recipe,
         @NotNull @Min(1) @Max(1000) Integer epochs,
-        Map<String, Object> hyperparameters) {
+        Map<String, Object> hyperparameters,
+        String profile,
+        String priorityClass) {
+
+    /** A production job of the default recipe and class. */
+    public NewJob(String name, UUID datasetId, String recipe, Integer epochs, Map<String, Object> hyperparameters) {
+        this(name, datasetId, recipe, epochs, hyperparameters, null, null);
+    }
 }

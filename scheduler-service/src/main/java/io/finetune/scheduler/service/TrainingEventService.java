@@ -8,26 +8,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-/** Follows what trainers report: a job starts running, then succeeds or fails and frees its slot. */
+/**
+ * Follows what trainers report: a job starts running, then succeeds, fails (retried when the
+ * infrastructure was at fault), is cancelled or preempted, and frees its slot. Every event of the
+ * current attempt, heartbeats included, proves its trainer alive (the watchdog requeues silent jobs).
+ */
 @ApplicationScoped
 public class TrainingEventService {
 
     private final JobTransitions transitions;
+    private final Clock clock;
 
-    TrainingEventService(JobTransitions transitions) {
+    TrainingEventService(JobTransitions transitions, Clock clock) {
         this.transitions = transitions;
+        this.clock = clock;
     }
 
     @Transactional
     public void onTrainingEvent(TrainingEvent event) {
-        JobStatus next = switch (event.type()) {
-            case TrainingEvent.STARTED -> JobStatus.RUNNING;
-            case TrainingEvent.SUCCEEDED -> JobStatus.SUCCEEDED;
-            case TrainingEvent.FAILED -> JobStatus.FAILED;
-            // epochs and heartbeats do not change the lifecycle (progress-service shows them)
-            default -> null;
-        };
-        if (next == null || !ProcessedEvent.firstSeen(event.eventId())) {
+        // progress reports change no status: a redelivery is harmless, so they skip the processed-event table
+        boolean progress = TrainingEvent.HEARTBEAT.equals(event.type())
+                || TrainingEvent.EPOCH_COMPLETED.equals(event.type());
+        if (!progress && !ProcessedEvent.firstSeen(event.eventId())) {
             return;
         }
         Job job = Job.findById(event.jobId(), LockModeType.PESSIMISTIC_WRITE);
@@ -35,11 +37,32 @@ public class TrainingEventService {
         if (job == null || job.attempt != event.attempt() || !job.status.holdsSlot()) {
             return;
         }
-        if (next == JobStatus.RUNNING && job.status != JobStatus.DISPATCHED) {
-            return;
+        job.lastSeenAt = clock.now();
+        switch (event.type()) {
+            case TrainingEvent.STARTED -> {
+                if (job.status == JobStatus.DISPATCHED) {
+                    transitions.enter(job, JobStatus.RUNNING, null);
+                }
+            }
+            case TrainingEvent.SUCCEEDED -> transitions.enter(job, JobStatus.SUCCEEDED, null);
+            case TrainingEvent.FAILED -> onFailed(job, event);
+            case TrainingEvent.CANCELLED -> transitions.enter(job, JobStatus.CANCELLED,
+                    job.cancelRequestedAt != null ? "cancelled by the owner" : "cancelled by the trainer");
+            case TrainingEvent.PREEMPTED -> transitions.enter(job, JobStatus.QUEUED,
+                    "preempted for higher-priority work; resumes from its checkpoint");
+            default -> {
+                // heartbeats and epochs: alive, nothing else changes
+            }
         }
-        String reason = next != JobStatus.FAILED ? null
-                : event.message() != null ? event.message() : "training failed";
-        transitions.enter(job, next, reason);
+    }
+
+    /** Infrastructure failures are retried; the job's own (its data, its memory needs) would fail again. */
+    private void onFailed(Job job, TrainingEvent event) {
+        String message = event.message() != null ? event.message() : "training failed";
+        if (TrainingEvent.INFRASTRUCTURE.equals(event.errorKind())) {
+            transitions.retryOrFail(job, "trainer failed: " + message);
+        } else {
+            transitions.enter(job, JobStatus.FAILED, message);
+        }
     }
 }

@@ -43,7 +43,7 @@ class DispatchGroupContractTest {
     public static class FreshDispatchTopic implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("scheduler.dispatch.topic", TOPIC, "scheduler.dispatch.trainer-group", GROUP);
+            return Map.of("scheduler.lanes.production.topic", TOPIC, "scheduler.dispatch.trainer-group", GROUP);
         }
     }
 

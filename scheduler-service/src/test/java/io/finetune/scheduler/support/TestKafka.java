@@ -42,8 +42,13 @@ public final class TestKafka {
         return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
 
+    /** The production lane's dispatch topic: where jobs of the default profile go. */
     public static String dispatchTopic() {
-        return ConfigProvider.getConfig().getValue("scheduler.dispatch.topic", String.class);
+        return dispatchTopic("production");
+    }
+
+    public static String dispatchTopic(String lane) {
+        return ConfigProvider.getConfig().getValue("scheduler.lanes." + lane + ".topic", String.class);
     }
 
     public static String trainerGroup() {
