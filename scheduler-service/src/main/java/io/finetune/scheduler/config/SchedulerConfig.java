@@ -73,11 +73,11 @@ public interface SchedulerConfig {
          * The aging horizon: the largest head start a small job gets over a large one. A queued job is
          * never overtaken in its class by a job queued more than this (plus the fair-share steps) later.
          */
-        @WithDefault("2h")
+        @WithDefault("12h")
         Duration agingHorizon();
 
         /** The estimated cost (rows x epochs x recipe factor) that gets half the aging horizon as handicap. */
-        @WithDefault("5000000")
+        @WithDefault("50000000")
         double halfCost();
 
         /** Handicap per job the owner already has dispatched or running: fewer running goes first. */
