@@ -12,7 +12,15 @@ public interface TrainerConfig {
     /** Names this worker in its events; defaults to host name and pid (env TRAINER_WORKER_ID). */
     Optional<String> workerId();
 
+    /** How often a running job sends {@code training.heartbeat}, also in the middle of a long epoch. */
+    @WithDefault("15s")
+    Duration heartbeatInterval();
+
     Dispatch dispatch();
+
+    Control control();
+
+    Checkpoint checkpoint();
 
     Storage storage();
 
@@ -35,6 +43,28 @@ public interface TrainerConfig {
         /** Pause before reconnecting after the broker could not be reached. */
         @WithDefault("5s")
         Duration retryBackoff();
+    }
+
+    interface Control {
+
+        /** Cancel and preempt commands; every worker reads every partition (no consumer group). */
+        @WithDefault(Topics.TRAINING_CONTROL)
+        String topic();
+
+        /** Partitions used when this worker has to create the topic. */
+        @WithDefault("4")
+        int partitions();
+    }
+
+    interface Checkpoint {
+
+        /** A checkpoint after every N-th epoch (a preempt saves one whenever it comes). */
+        @WithDefault("1")
+        int everyEpochs();
+
+        /** How many of a job's checkpoints stay in the store; older ones are deleted. */
+        @WithDefault("2")
+        int keep();
     }
 
     interface Storage {

@@ -15,18 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -103,7 +98,8 @@ public class DispatchConsumer {
         while (running) {
             try {
                 if (!topicReady) {
-                    ensureTopic();
+                    // The scheduler normally creates it
+                    TopicCreator.ensure(bootstrapServers, config.topic(), config.partitions());
                     topicReady = true;
                 }
                 take().flatMap(this::parse).ifPresent(trainingService::run);
@@ -153,23 +149,6 @@ public class DispatchConsumer {
             deadLetters.send(Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                     .withKey(record.key()).build()));
             return Optional.empty();
-        }
-    }
-
-    /** The scheduler normally creates the topic; a worker started first must not wait for it. */
-    private void ensureTopic() throws ExecutionException, InterruptedException, TimeoutException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
-            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(config.topic())) {
-                return;
-            }
-            admin.createTopics(List.of(new NewTopic(config.topic(), config.partitions(), (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.trainer.recipe.EpochMetrics;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -13,11 +14,15 @@ import java.util.UUID;
  */
 public final class JobEvents {
 
+    private static final Set<String> TERMINAL = Set.of(TrainingEvent.SUCCEEDED, TrainingEvent.FAILED,
+            TrainingEvent.CANCELLED, TrainingEvent.PREEMPTED);
+
     private final TrainingEventPublisher publisher;
     private final TrainingDispatch dispatch;
     private final String worker;
     private String device;
     private long counter;
+    private boolean finished;
 
     JobEvents(TrainingEventPublisher publisher, TrainingDispatch dispatch, String worker) {
         this.publisher = publisher;
@@ -38,12 +43,43 @@ public final class JobEvents {
         publish(TrainingEvent.SUCCEEDED, finalMetrics, modelUri, null);
     }
 
-    /** @param message for the user: what went wrong and, where they can, what to change */
-    public void failed(String message) {
-        publish(TrainingEvent.FAILED, null, null, message);
+    /**
+     * Proves the worker is alive; {@code epoch} is the last completed one (null before the first).
+     * Dropped once the attempt has ended, so no heartbeat follows its last event.
+     */
+    public synchronized void heartbeat(Integer epoch, long elapsedMillis) {
+        if (!finished) {
+            publish(TrainingEvent.HEARTBEAT, epoch, null, elapsedMillis, null, null, null);
+        }
     }
 
-    private synchronized void publish(String type, EpochMetrics m, String modelUri, String message) {
+    /** @param checkpointEpoch the checkpoint kept, or 0 when there is none */
+    public void cancelled(int checkpointEpoch, String message) {
+        publish(TrainingEvent.CANCELLED, checkpointEpoch == 0 ? null : checkpointEpoch, null, null, null, message, null);
+    }
+
+    /** @param checkpointEpoch the checkpoint just saved (0: before the first epoch ended): the job resumes after it */
+    public void preempted(int checkpointEpoch, String message) {
+        publish(TrainingEvent.PREEMPTED, checkpointEpoch == 0 ? null : checkpointEpoch, null, null, null, message, null);
+    }
+
+    /**
+     * @param message for the user: what went wrong and, where they can, what to change
+     * @param errorKind {@link TrainingEvent#USER_DATA}, {@link TrainingEvent#INFRASTRUCTURE} or
+     *        {@link TrainingEvent#OUT_OF_MEMORY}
+     */
+    public void failed(String message, String errorKind) {
+        publish(TrainingEvent.FAILED, null, null, null, null, message, errorKind);
+    }
+
+    private void publish(String type, EpochMetrics m, String modelUri, String message) {
+        publish(type, m == null ? null : m.epoch(), m, m == null ? null : m.elapsedMillis(), modelUri, message, null);
+    }
+
+    /** Synchronized: heartbeats come from another thread, and the sequence must follow the send order. */
+    private synchronized void publish(String type, Integer epoch, EpochMetrics m, Long elapsedMillis, String modelUri,
+            String message, String errorKind) {
+        finished |= TERMINAL.contains(type);
         counter++;
         publisher.publish(new TrainingEvent(
                 UUID.randomUUID(),
@@ -55,17 +91,17 @@ public final class JobEvents {
                 dispatch.attempt(),
                 worker,
                 device,
-                m == null ? null : m.epoch(),
+                epoch,
                 dispatch.epochs(),
                 m == null ? null : m.trainLoss(),
                 m == null ? null : m.trainAccuracy(),
                 m == null ? null : m.validationLoss(),
                 m == null ? null : m.validationAccuracy(),
                 m == null ? null : m.samplesPerSecond(),
-                m == null ? null : m.elapsedMillis(),
+                elapsedMillis,
                 m == null ? null : m.remainingMillis(),
                 modelUri,
                 message,
-                null));
+                errorKind));
     }
 }

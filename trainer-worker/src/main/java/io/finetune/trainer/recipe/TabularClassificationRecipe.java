@@ -1,5 +1,6 @@
 package io.finetune.trainer.recipe;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -42,6 +43,7 @@ public class TabularClassificationRecipe implements TrainingRecipe {
     /** The name of the saved parameters: {@code model-<epoch>.params}. */
     public static final String MODEL_NAME = "model";
     public static final String DESCRIPTOR_FILE = "model.json";
+    public static final String CHECKPOINT_FILE = "checkpoint.json";
     private static final int HIDDEN_LAYERS = 2;
 
     private final ObjectMapper objectMapper;
@@ -56,10 +58,12 @@ public class TabularClassificationRecipe implements TrainingRecipe {
     }
 
     @Override
-    public TrainingResult train(TrainingRequest request, InputStream dataset, Path outputDir, EpochListener listener)
+    public TrainingResult train(TrainingRequest request, InputStream dataset, Path outputDir, TrainingMonitor monitor)
             throws IOException {
         TabularHyperparameters hp = TabularHyperparameters.from(request.hyperparameters());
         LabeledTable table = LabeledTable.read(dataset);
+        CheckpointState resumed = request.resumeFrom() == null ? null
+                : objectMapper.readValue(request.resumeFrom().dir().resolve(CHECKPOINT_FILE).toFile(), CheckpointState.class);
         List<String> classes = table.classes();
         if (classes.size() < 2) {
             throw new TrainingInputException("The '" + Recipe.LABEL_COLUMN + "' column has only one value ("
@@ -67,6 +71,12 @@ public class TabularClassificationRecipe implements TrainingRecipe {
         }
         Split split = Split.of(table.size(), hp.validationSplit(), hp.seed());
         Normalization normalization = Normalization.fit(table, split.train());
+        if (resumed != null) {
+            // The checkpoint's mapping wins: class indexes and scaling must mean what they meant when it was saved
+            resumed.check(table, classes);
+            classes = resumed.classes();
+            normalization = resumed.normalization();
+        }
         Map<String, Integer> classIndex = new HashMap<>();
         for (int i = 0; i < classes.size(); i++) {
             classIndex.put(classes.get(i), i);
@@ -78,26 +88,34 @@ public class TabularClassificationRecipe implements TrainingRecipe {
         try (NDManager manager = NDManager.newBaseManager();
                 Model model = Model.newInstance(MODEL_NAME)) {
             model.setBlock(mlp(hp.hiddenUnits(), classes.size()));
+            if (resumed != null) {
+                // One folder per checkpoint and the epoch named: load never picks another file's parameters
+                model.load(request.resumeFrom().dir(), MODEL_NAME, Map.of("epoch", resumed.epoch()));
+            }
             ArrayDataset train = arrays(manager, table, split.train(), classIndex, normalization, hp.batchSize(), true);
             ArrayDataset validation = arrays(manager, table, split.validation(), classIndex, normalization,
                     hp.batchSize(), false);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) hp.learningRate())).build());
-            EpochMetrics last = null;
+            Run run = new Run(model, resumed == null ? 0 : resumed.epoch(), classes, table.featureNames(), normalization,
+                    hp, resumed == null ? null : resumed.metrics());
             try (Trainer trainer = model.newTrainer(config)) {
+                // Keeps loaded parameters; initializes fresh ones
                 trainer.initialize(new Shape(1, features));
                 long start = System.nanoTime();
-                for (int epoch = 1; epoch <= request.epochs(); epoch++) {
+                int firstEpoch = run.completed + 1;
+                for (int epoch = firstEpoch; epoch <= request.epochs(); epoch++) {
                     long epochStart = System.nanoTime();
-                    Totals trained = pass(trainer, train, true);
+                    Totals trained = pass(trainer, train, monitor, run);
                     double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                    Totals validated = pass(trainer, validation, false);
+                    Totals validated = pass(trainer, validation, null, run);
                     long elapsed = (System.nanoTime() - start) / 1_000_000;
-                    long remaining = elapsed / epoch * (request.epochs() - epoch);
-                    last = new EpochMetrics(epoch, request.epochs(), trained.meanLoss(), trained.accuracy(),
+                    long remaining = elapsed / (epoch - firstEpoch + 1) * (request.epochs() - epoch);
+                    run.completed = epoch;
+                    run.last = new EpochMetrics(epoch, request.epochs(), trained.meanLoss(), trained.accuracy(),
                             validated.meanLoss(), validated.accuracy(), trained.samples / Math.max(trainSeconds, 1e-9),
                             elapsed, remaining);
-                    listener.epochCompleted(last);
+                    monitor.epochCompleted(run.last, run);
                 }
             }
             model.setProperty("Epoch", String.valueOf(request.epochs()));
@@ -106,10 +124,47 @@ public class TabularClassificationRecipe implements TrainingRecipe {
             objectMapper.writerWithDefaultPrettyPrinter().writeValue(outputDir.resolve(DESCRIPTOR_FILE).toFile(),
                     new ModelDescriptor(recipe().wireName(), request.jobId().toString(), request.attempt(), MODEL_NAME,
                             classes, table.featureNames(), normalization, hp.hiddenUnits(), HIDDEN_LAYERS,
-                            hyperparameters, hp.seed(), request.epochs(), last));
-            return new TrainingResult(last, hyperparameters);
+                            hyperparameters, hp.seed(), request.epochs(), run.last));
+            return new TrainingResult(run.last, hyperparameters);
+        } catch (MalformedModelException e) {
+            throw new IOException("the checkpoint's parameters do not fit the model", e);
         } catch (TranslateException e) {
             throw new IllegalStateException("DJL could not batch the dataset", e);
+        }
+    }
+
+    /** The run's progress as a checkpoint sees it. */
+    private final class Run implements TrainingState {
+        private final Model model;
+        private final List<String> classes;
+        private final List<String> features;
+        private final Normalization normalization;
+        private final TabularHyperparameters hp;
+        private int completed;
+        private EpochMetrics last;
+
+        Run(Model model, int completed, List<String> classes, List<String> features, Normalization normalization,
+                TabularHyperparameters hp, EpochMetrics last) {
+            this.model = model;
+            this.completed = completed;
+            this.classes = classes;
+            this.features = features;
+            this.normalization = normalization;
+            this.hp = hp;
+            this.last = last;
+        }
+
+        @Override
+        public int completedEpochs() {
+            return completed;
+        }
+
+        @Override
+        public void writeCheckpoint(Path dir) throws IOException {
+            model.setProperty("Epoch", String.valueOf(completed));
+            model.save(dir, MODEL_NAME);
+            objectMapper.writeValue(dir.resolve(CHECKPOINT_FILE).toFile(),
+                    new CheckpointState(completed, classes, features, normalization, hp.hiddenUnits(), last));
         }
     }
 
@@ -137,13 +192,18 @@ public class TabularClassificationRecipe implements TrainingRecipe {
                 .build();
     }
 
-    /** One pass over {@code data}: a training step per batch when {@code train}, else evaluation only. */
-    private static Totals pass(Trainer trainer, ArrayDataset data, boolean train) throws IOException, TranslateException {
+    /**
+     * One pass over {@code data}: a training step per batch, each asked of {@code monitor} first,
+     * or evaluation only when {@code monitor} is null.
+     */
+    private static Totals pass(Trainer trainer, ArrayDataset data, TrainingMonitor monitor, TrainingState state)
+            throws IOException, TranslateException {
         Totals totals = new Totals();
         for (Batch batch : trainer.iterateDataset(data)) {
             try (batch) {
                 NDList labels = batch.getLabels();
-                if (train) {
+                if (monitor != null) {
+                    monitor.beforeStep(state);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDList predictions = trainer.forward(batch.getData(), labels);
                         NDArray loss = trainer.getLoss().evaluate(labels, predictions);
@@ -227,6 +287,25 @@ public class TabularClassificationRecipe implements TrainingRecipe {
         void apply(float[] values, float[] into, int offset) {
             for (int f = 0; f < values.length; f++) {
                 into[offset + f] = (float) ((values[f] - means[f]) / stds[f]);
+            }
+        }
+    }
+
+    /** {@value #CHECKPOINT_FILE}: what resuming needs besides the parameters. */
+    public record CheckpointState(
+            int epoch,
+            List<String> classes,
+            List<String> features,
+            Normalization normalization,
+            int hiddenUnits,
+            EpochMetrics metrics) {
+
+        /** The dataset must still be the one the checkpoint was trained on, in shape. */
+        void check(LabeledTable table, List<String> datasetClasses) {
+            if (!features.equals(table.featureNames()) || !classes.containsAll(datasetClasses)) {
+                throw new TrainingInputException("The dataset no longer matches the job's checkpoint (features "
+                        + features + ", classes " + classes + "; now " + table.featureNames() + ", " + datasetClasses
+                        + "); submit a new job.");
             }
         }
     }

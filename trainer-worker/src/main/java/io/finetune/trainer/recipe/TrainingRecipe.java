@@ -15,10 +15,11 @@ public interface TrainingRecipe {
 
     /**
      * Trains on {@code dataset} and writes every file of the model, including {@code model.json},
-     * into {@code outputDir}.
+     * into {@code outputDir}. Starts after {@link TrainingRequest#resumeFrom()} when there is one.
      *
      * @throws TrainingInputException when the data or the hyperparameters cannot be trained on
+     * @throws TrainingStoppedException when the monitor stops the run
      */
-    TrainingResult train(TrainingRequest request, InputStream dataset, Path outputDir, EpochListener listener)
+    TrainingResult train(TrainingRequest request, InputStream dataset, Path outputDir, TrainingMonitor monitor)
             throws IOException;
 }

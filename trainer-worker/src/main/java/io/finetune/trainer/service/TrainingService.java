@@ -1,16 +1,19 @@
 package io.finetune.trainer.service;
 
 import io.finetune.common.events.TrainingDispatch;
+import io.finetune.common.events.TrainingEvent;
 import io.finetune.common.recipes.Recipe;
 import io.finetune.trainer.config.TrainerConfig;
 import io.finetune.trainer.messaging.JobEvents;
 import io.finetune.trainer.messaging.TrainingEventPublisher;
-import io.finetune.trainer.recipe.EpochListener;
+import io.finetune.trainer.recipe.Checkpoint;
 import io.finetune.trainer.recipe.TrainingInputException;
 import io.finetune.trainer.recipe.TrainingRecipe;
 import io.finetune.trainer.recipe.TrainingRequest;
 import io.finetune.trainer.recipe.TrainingResult;
+import io.finetune.trainer.recipe.TrainingStoppedException;
 import io.quarkus.arc.All;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +26,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -30,8 +37,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs one dispatched job to its end: reports it started, trains it with its recipe on the
- * dataset from S3, stores the model in S3 and reports the result. Never throws: whatever goes
- * wrong becomes a {@code training.failed} event, and the worker goes on to the next job.
+ * dataset from S3 (resuming from the job's last checkpoint on a later attempt), stores the model
+ * in S3 and reports the result. Never throws: whatever goes wrong becomes a classified
+ * {@code training.failed} event, a command a {@code training.cancelled} or
+ * {@code training.preempted} one, and the worker goes on to the next job.
  */
 @ApplicationScoped
 public class TrainingService {
@@ -41,17 +50,29 @@ public class TrainingService {
     private final Map<Recipe, TrainingRecipe> recipes;
     private final TrainingEventPublisher publisher;
     private final ArtifactStore store;
+    private final CheckpointStore checkpoints;
+    private final ControlRegistry controls;
     private final DjlEngine engine;
     private final TrainerMetrics metrics;
+    private final TrainerConfig config;
     private final String workerId;
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "trainer-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public TrainingService(@All List<TrainingRecipe> recipes, TrainingEventPublisher publisher, ArtifactStore store,
-            DjlEngine engine, TrainerMetrics metrics, TrainerConfig config) {
+            CheckpointStore checkpoints, ControlRegistry controls, DjlEngine engine, TrainerMetrics metrics,
+            TrainerConfig config) {
         this.recipes = recipes.stream().collect(Collectors.toMap(TrainingRecipe::recipe, Function.identity()));
         this.publisher = publisher;
         this.store = store;
+        this.checkpoints = checkpoints;
+        this.controls = controls;
         this.engine = engine;
         this.metrics = metrics;
+        this.config = config;
         this.workerId = config.workerId().orElseGet(TrainingService::defaultWorkerId);
     }
 
@@ -64,42 +85,100 @@ public class TrainingService {
         return dispatch.jobId() + "/attempt-" + dispatch.attempt() + "/";
     }
 
+    /**
+     * Runs the dispatch: from the job's latest checkpoint when it is a later attempt, with
+     * heartbeats throughout, until it succeeds, fails, or a command stops it.
+     */
     public void run(TrainingDispatch dispatch) {
         long start = System.nanoTime();
         JobEvents events = publisher.forJob(dispatch, workerId);
         metrics.jobStarted();
         String outcome = "failed";
+        String device = "cpu";
         Path workDir = null;
+        JobRun run = null;
+        ScheduledFuture<?> heartbeat = null;
         LOG.infof("Job %s attempt %d: %s, %d epochs", dispatch.jobId(), dispatch.attempt(), dispatch.recipe(),
                 dispatch.epochs());
         try {
-            events.started(engine.deviceKind());
+            device = engine.deviceKind();
+            events.started(device);
+            workDir = Files.createTempDirectory("trainer-" + dispatch.jobId());
+            run = new JobRun(dispatch, events, checkpoints, metrics, config.checkpoint(),
+                    Files.createDirectory(workDir.resolve("checkpoints")));
+            controls.register(run);
+            long interval = config.heartbeatInterval().toMillis();
+            heartbeat = heartbeats.scheduleAtFixedRate(run::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
+
             TrainingRecipe recipe = recipeOf(dispatch);
             if (dispatch.epochs() < 1) {
                 throw new TrainingInputException("The job asks for " + dispatch.epochs() + " epochs; at least 1 is needed.");
             }
-            workDir = Files.createTempDirectory("trainer-" + dispatch.jobId());
+            Checkpoint resume = null;
+            if (dispatch.attempt() > 1) {
+                resume = checkpoints.latest(dispatch.jobId(), Files.createDirectory(workDir.resolve("resume"))).orElse(null);
+                run.resumedFrom(resume == null ? 0 : resume.epoch());
+                LOG.infof("Job %s attempt %d resumes %s", dispatch.jobId(), dispatch.attempt(),
+                        resume == null ? "from the start: no checkpoint" : "after epoch " + resume.epoch());
+            }
+            Path modelDir = Files.createDirectory(workDir.resolve("model"));
             TrainingResult result;
             try (InputStream data = store.openDataset(dispatch.datasetObjectKey())) {
                 result = recipe.train(new TrainingRequest(dispatch.jobId(), dispatch.attempt(), dispatch.epochs(),
-                        dispatch.hyperparameters()), data, workDir, reportingTo(events));
+                        dispatch.hyperparameters(), resume), data, modelDir, run);
             }
-            String modelUri = store.uploadModel(modelPrefix(dispatch), workDir);
+            run.awaitCheckpoints();
+            String modelUri = store.uploadModel(modelPrefix(dispatch), modelDir);
+            checkpoints.deleteAll(dispatch.jobId());
             events.succeeded(modelUri, result.finalMetrics());
             outcome = "succeeded";
             LOG.infof("Job %s attempt %d succeeded: %s", dispatch.jobId(), dispatch.attempt(), modelUri);
-        } catch (TrainingInputException e) {
-            LOG.infof("Job %s attempt %d cannot be trained: %s", dispatch.jobId(), dispatch.attempt(), e.getMessage());
-            reportFailure(events, dispatch, e.getMessage());
-        } catch (Exception | LinkageError e) {
+        } catch (TrainingStoppedException e) {
+            outcome = reportStop(events, dispatch, e);
+        } catch (Exception | LinkageError | OutOfMemoryError e) {
             // LinkageError: the PyTorch natives failed to load; the worker still reports and goes on
-            LOG.errorf(e, "Job %s attempt %d failed unexpectedly", dispatch.jobId(), dispatch.attempt());
-            reportFailure(events, dispatch, "Training stopped on an unexpected error in the trainer ("
-                    + e.getClass().getSimpleName() + "); this is not a problem with your data. The operators "
-                    + "find the details in the log of worker " + workerId + ".");
+            FailureClassifier.Failure failure = FailureClassifier.classify(e, dispatch, device, workerId);
+            if (TrainingEvent.USER_DATA.equals(failure.kind())) {
+                LOG.infof("Job %s attempt %d cannot be trained: %s", dispatch.jobId(), dispatch.attempt(), e.getMessage());
+            } else {
+                LOG.errorf(e, "Job %s attempt %d failed (%s)", dispatch.jobId(), dispatch.attempt(), failure.kind());
+            }
+            reportFailure(events, dispatch, failure);
         } finally {
+            stopHeartbeat(heartbeat);
+            if (run != null) {
+                controls.unregister(run);
+                run.close();
+            }
             delete(workDir);
             metrics.jobFinished(outcome, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        heartbeats.shutdownNow();
+    }
+
+    private static void stopHeartbeat(ScheduledFuture<?> heartbeat) {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+    }
+
+    private String reportStop(JobEvents events, TrainingDispatch dispatch, TrainingStoppedException stop) {
+        LOG.infof("Job %s attempt %d: %s", dispatch.jobId(), dispatch.attempt(), stop.getMessage());
+        try {
+            if (stop.reason() == TrainingStoppedException.Reason.PREEMPTED) {
+                events.preempted(stop.checkpointEpoch(), stop.getMessage());
+                return "preempted";
+            }
+            events.cancelled(stop.checkpointEpoch(), stop.getMessage());
+            return "cancelled";
+        } catch (RuntimeException e) {
+            LOG.errorf("Job %s attempt %d: could not report that it stopped (%s)", dispatch.jobId(), dispatch.attempt(),
+                    e.getMessage());
+            return "failed";
         }
     }
 
@@ -110,25 +189,16 @@ public class TrainingService {
                         + recipes.keySet().stream().map(Recipe::wireName).sorted().toList() + "."));
     }
 
-    private EpochListener reportingTo(JobEvents events) {
-        long[] previousElapsed = {0};
-        return epoch -> {
-            metrics.epochCompleted(Duration.ofMillis(epoch.elapsedMillis() - previousElapsed[0]));
-            previousElapsed[0] = epoch.elapsedMillis();
-            events.epochCompleted(epoch);
-        };
-    }
-
-    private void reportFailure(JobEvents events, TrainingDispatch dispatch, String message) {
+    private void reportFailure(JobEvents events, TrainingDispatch dispatch, FailureClassifier.Failure failure) {
         try {
-            events.failed(message);
+            events.failed(failure.message(), failure.kind());
         } catch (RuntimeException e) {
             LOG.errorf("Job %s attempt %d: could not report its failure (%s)", dispatch.jobId(), dispatch.attempt(),
                     e.getMessage());
         }
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         if (dir == null) {
             return;
         }

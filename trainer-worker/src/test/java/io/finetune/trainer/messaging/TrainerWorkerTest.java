@@ -11,26 +11,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
-import io.finetune.common.recipes.Recipe;
 import io.finetune.trainer.config.TrainerConfig;
 import io.finetune.trainer.support.TestDatasets;
 import io.finetune.trainer.support.TopicTail;
-import io.minio.BucketExistsArgs;
+import io.finetune.trainer.support.WorkerClient;
 import io.minio.GetObjectArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
-import io.minio.errors.ErrorResponseException;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,20 +32,17 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The worker against the test broker and S3 store: a dispatch in, events and a model out. */
 @QuarkusTest
 class TrainerWorkerTest {
 
-    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration JOB_TIMEOUT = WorkerClient.JOB_TIMEOUT;
 
     @Inject
     MinioClient minio;
@@ -68,27 +56,48 @@ class TrainerWorkerTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    private WorkerClient client;
+
+    @BeforeEach
+    void client() {
+        client = new WorkerClient(minio, objectMapper, config, bootstrapServers);
+    }
+
+    private static TrainingDispatch dispatch(String objectKey, int epochs, int attempt) {
+        return WorkerClient.dispatch(objectKey, epochs, attempt, Map.of());
+    }
+
+    private String upload(String csv) throws Exception {
+        return client.upload(csv);
+    }
+
+    private List<TrainingEvent> events(TopicTail tail, TrainingDispatch dispatch, Predicate<TrainingEvent> last) {
+        return client.events(tail, dispatch, last);
+    }
+
     @Test
     void trainsADispatchedJobAndStoresItsModel() throws Exception {
         TrainingDispatch dispatch = dispatch(upload(TestDatasets.blobs(300, 5)), 4, 1);
 
         List<TrainingEvent> events = new ArrayList<>();
         try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
-            RecordMetadata sent = send(dispatch.jobId().toString(), objectMapper.writeValueAsString(dispatch));
+            RecordMetadata sent = client.send(dispatch);
             events.addAll(events(tail, dispatch, e -> TrainingEvent.STARTED.equals(e.type())));
             // Taken means committed: the group is past the dispatch before training begins
             assertEquals(sent.offset() + 1, committedOffset(new TopicPartition(sent.topic(), sent.partition())));
-            events.addAll(events(tail, dispatch, TrainerWorkerTest::terminal));
+            events.addAll(events(tail, dispatch, WorkerClient::terminal));
         }
+        long base = TrainingEvent.sequenceBase(1);
+        // Sequences count every event, heartbeats included, without gaps
+        assertEquals(LongStream.rangeClosed(base + 1, base + events.size()).boxed().toList(),
+                events.stream().map(TrainingEvent::sequence).toList());
+        assertEquals(events.size(), events.stream().map(TrainingEvent::eventId).distinct().count());
+        events = WorkerClient.withoutHeartbeats(events);
 
         assertEquals(List.of(TrainingEvent.STARTED, TrainingEvent.EPOCH_COMPLETED, TrainingEvent.EPOCH_COMPLETED,
                 TrainingEvent.EPOCH_COMPLETED, TrainingEvent.EPOCH_COMPLETED, TrainingEvent.SUCCEEDED),
                 events.stream().map(TrainingEvent::type).toList());
         assertEquals(List.of(1, 2, 3, 4), events.subList(1, 5).stream().map(TrainingEvent::epoch).toList());
-        long base = TrainingEvent.sequenceBase(1);
-        assertEquals(LongStream.rangeClosed(base + 1, base + 6).boxed().toList(),
-                events.stream().map(TrainingEvent::sequence).toList());
-        assertEquals(6, events.stream().map(TrainingEvent::eventId).distinct().count());
         for (TrainingEvent event : events) {
             assertEquals(dispatch.owner(), event.owner());
             assertEquals(1, event.attempt());
@@ -127,17 +136,18 @@ class TrainerWorkerTest {
         TrainingDispatch next = dispatch(upload(TestDatasets.blobs(100, 9)), 1, 1);
 
         try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
-            send(bad.jobId().toString(), objectMapper.writeValueAsString(bad));
-            List<TrainingEvent> failed = events(tail, bad, TrainerWorkerTest::terminal);
+            client.send(bad);
+            List<TrainingEvent> failed = WorkerClient.withoutHeartbeats(events(tail, bad, WorkerClient::terminal));
             assertEquals(List.of(TrainingEvent.STARTED, TrainingEvent.FAILED), failed.stream().map(TrainingEvent::type).toList());
             TrainingEvent failure = failed.get(1);
             assertEquals("Line 8, column 'x2': 'twelve' is not a number; every feature column must be numeric.",
                     failure.message());
+            assertEquals(TrainingEvent.USER_DATA, failure.errorKind());
             assertNull(failure.modelUri());
-            assertEquals(TrainingEvent.sequenceBase(2) + 2, failure.sequence());
+            assertEquals(2, failure.attempt());
 
-            send(next.jobId().toString(), objectMapper.writeValueAsString(next));
-            List<TrainingEvent> after = events(tail, next, TrainerWorkerTest::terminal);
+            client.send(next);
+            List<TrainingEvent> after = events(tail, next, WorkerClient::terminal);
             assertEquals(TrainingEvent.SUCCEEDED, after.get(after.size() - 1).type());
         }
     }
@@ -146,10 +156,13 @@ class TrainerWorkerTest {
     void aMissingDatasetFailsTheJob() throws Exception {
         TrainingDispatch dispatch = dispatch("trainer-test/" + UUID.randomUUID() + ".csv", 1, 1);
         try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
-            send(dispatch.jobId().toString(), objectMapper.writeValueAsString(dispatch));
-            TrainingEvent last = events(tail, dispatch, TrainerWorkerTest::terminal).get(1);
+            client.send(dispatch);
+            List<TrainingEvent> events = events(tail, dispatch, WorkerClient::terminal);
+            TrainingEvent last = events.get(events.size() - 1);
             assertEquals(TrainingEvent.FAILED, last.type());
             assertTrue(last.message().startsWith("The dataset file is missing from storage"), last.message());
+            // The object is gone for good: retrying cannot help, the user must upload again
+            assertEquals(TrainingEvent.USER_DATA, last.errorKind());
         }
     }
 
@@ -159,63 +172,12 @@ class TrainerWorkerTest {
         TrainingDispatch next = dispatch(upload(TestDatasets.blobs(100, 4)), 1, 1);
         try (TopicTail deadLetters = new TopicTail(bootstrapServers, "dead-letter.trainer-worker");
                 TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
-            send(key, "{not json");
+            client.send(config.dispatch().topic(), key, "{not json");
             assertEquals(List.of("{not json"), deadLetters.until(key, value -> true, JOB_TIMEOUT));
 
-            send(next.jobId().toString(), objectMapper.writeValueAsString(next));
-            List<TrainingEvent> events = events(tail, next, TrainerWorkerTest::terminal);
+            client.send(next);
+            List<TrainingEvent> events = events(tail, next, WorkerClient::terminal);
             assertEquals(TrainingEvent.SUCCEEDED, events.get(events.size() - 1).type());
-        }
-    }
-
-    private static boolean terminal(TrainingEvent event) {
-        return TrainingEvent.SUCCEEDED.equals(event.type()) || TrainingEvent.FAILED.equals(event.type());
-    }
-
-    private List<TrainingEvent> events(TopicTail tail, TrainingDispatch dispatch, Predicate<TrainingEvent> last) {
-        return tail.until(dispatch.jobId().toString(), json -> last.test(read(json)), JOB_TIMEOUT).stream()
-                .map(this::read).toList();
-    }
-
-    private TrainingEvent read(String json) {
-        try {
-            return objectMapper.readValue(json, TrainingEvent.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static TrainingDispatch dispatch(String objectKey, int epochs, int attempt) {
-        UUID jobId = UUID.randomUUID();
-        return new TrainingDispatch(UUID.randomUUID(), TrainingDispatch.TYPE, Instant.now(), 3, jobId, "user-" + jobId,
-                "job-" + jobId, UUID.randomUUID(), objectKey, Recipe.TABULAR_CLASSIFICATION.wireName(), epochs,
-                Map.of("learningRate", 0.01, "batchSize", 32, "hiddenUnits", 32, "validationSplit", 0.2, "seed", 42),
-                attempt);
-    }
-
-    private String upload(String csv) throws Exception {
-        String bucket = config.storage().datasetsBucket();
-        if (!minio.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-            try {
-                minio.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-            } catch (ErrorResponseException e) {
-                // another module's test created it meanwhile
-            }
-        }
-        String key = "trainer-test/" + UUID.randomUUID() + ".csv";
-        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
-        minio.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("text/csv").build());
-        return key;
-    }
-
-    private RecordMetadata send(String key, String value) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            return producer.send(new ProducerRecord<>(config.dispatch().topic(), key, value)).get();
         }
     }
 
