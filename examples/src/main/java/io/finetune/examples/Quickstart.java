@@ -73,14 +73,10 @@ public class Quickstart implements Callable<Integer> {
         System.out.printf("job %s (%s): %s%n", jobName, jobId, job.get("status").asText());
 
         int printed = 0;
-        String status = "";
+        String status = job.get("status").asText();
         Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
         while (Instant.now().isBefore(deadline)) {
             JsonNode detail = call("GET", "/api/v1/jobs/" + jobId, null, 200);
-            if (!detail.get("status").asText().equals(status)) {
-                status = detail.get("status").asText();
-                System.out.printf("job %s: %s%s%n", jobName, status, detail.path("reason").isTextual() ? " (" + detail.get("reason").asText() + ")" : "");
-            }
             for (JsonNode e : detail.path("epochHistory")) {
                 if (e.get("epoch").asInt() > printed) {
                     printed = e.get("epoch").asInt();
@@ -88,6 +84,10 @@ public class Quickstart implements Callable<Integer> {
                             printed, detail.get("epochs").asInt(), e.path("trainLoss").asDouble(), e.path("trainAccuracy").asDouble(),
                             e.path("validationLoss").asDouble(), e.path("validationAccuracy").asDouble(), e.path("samplesPerSecond").asDouble());
                 }
+            }
+            if (!detail.get("status").asText().equals(status)) {
+                status = detail.get("status").asText();
+                System.out.printf("job %s: %s%s%n", jobName, status, detail.path("reason").isTextual() ? " (" + detail.get("reason").asText() + ")" : "");
             }
             if (TERMINAL.contains(status)) {
                 System.out.printf(Locale.ROOT, "final: status %s, validation accuracy %.3f, validation loss %.4f, model %s%n", status,
