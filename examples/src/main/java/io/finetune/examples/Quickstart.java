@@ -76,7 +76,11 @@ public class Quickstart implements Callable<Integer> {
         String status = job.get("status").asText();
         Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
         while (Instant.now().isBefore(deadline)) {
-            JsonNode detail = call("GET", "/api/v1/jobs/" + jobId, null, 200);
+            JsonNode detail = view(jobId);
+            if (detail == null) { // the job list is a view built from events: it shows a new job within about a second
+                Thread.sleep(200);
+                continue;
+            }
             for (JsonNode e : detail.path("epochHistory")) {
                 if (e.get("epoch").asInt() > printed) {
                     printed = e.get("epoch").asInt();
@@ -98,6 +102,19 @@ public class Quickstart implements Callable<Integer> {
         }
         System.out.println("gave up waiting after 15 minutes");
         return 1;
+    }
+
+    /** The job's view, or null while the view has not caught up with its creation yet. */
+    private JsonNode view(String jobId) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/jobs/" + jobId))
+                .header("X-User", user).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /api/v1/jobs/" + jobId + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return json.readTree(response.body());
     }
 
     private JsonNode call(String method, String path, Object body, int expected) throws Exception {
