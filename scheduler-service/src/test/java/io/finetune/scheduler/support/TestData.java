@@ -36,10 +36,15 @@ public final class TestData {
     }
 
     public static TrainingEvent training(String type, Job job, int attempt, long counter, String message) {
+        return training(type, job, attempt, counter, message, null);
+    }
+
+    public static TrainingEvent training(String type, Job job, int attempt, long counter, String message,
+            String errorKind) {
         return new TrainingEvent(UUID.randomUUID(), type, Instant.now(), TrainingEvent.sequenceBase(attempt) + counter,
                 job.id, job.owner, attempt, "worker-test", "cpu", null, job.epochs, null, null, null, null, null, null,
                 null, TrainingEvent.SUCCEEDED.equals(type) ? "s3://models/" + job.id : null, message,
-                null);
+                errorKind);
     }
 
     public static void publishDataset(DatasetEvent event) {
