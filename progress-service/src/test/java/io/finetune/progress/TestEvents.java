@@ -23,13 +23,23 @@ public final class TestEvents {
     private final String name;
     private final UUID datasetId;
     private final Instant t0;
+    private final String lane;
 
     public TestEvents(UUID jobId, String owner, String name, UUID datasetId, Instant t0) {
+        this(jobId, owner, name, datasetId, t0, "production");
+    }
+
+    private TestEvents(UUID jobId, String owner, String name, UUID datasetId, Instant t0, String lane) {
         this.jobId = jobId;
         this.owner = owner;
         this.name = name;
         this.datasetId = datasetId;
         this.t0 = t0.truncatedTo(ChronoUnit.MILLIS);
+        this.lane = lane;
+    }
+
+    public static TestEvents forNewJob(String owner, String name, String lane, Instant t0) {
+        return new TestEvents(UUID.randomUUID(), owner, name, UUID.randomUUID(), t0, lane);
     }
 
     public static TestEvents forNewJob(String owner, Instant t0) {
@@ -44,9 +54,17 @@ public final class TestEvents {
         return t0.plusSeconds(seconds);
     }
 
+    public String name() {
+        return name;
+    }
+
     public JobEvent job(long sequence, JobStatus status, long second, String reason) {
+        return job(sequence, status, second, reason, 1);
+    }
+
+    public JobEvent job(long sequence, JobStatus status, long second, String reason, int attempt) {
         return new JobEvent(UUID.randomUUID(), JobEvent.typeFor(status), at(second), sequence, jobId, owner, name,
-                status, reason, datasetId, "tabular-classification", 3, HYPERPARAMETERS, 1, "production",
+                status, reason, datasetId, "tabular-classification", 3, HYPERPARAMETERS, attempt, lane,
                 "production");
     }
 
@@ -60,10 +78,33 @@ public final class TestEvents {
 
     /** Epoch {@code epoch} of attempt 1; its metrics improve with the epoch. */
     public TrainingEvent epoch(long counter, int epoch, long second) {
+        return epoch(1, counter, epoch, second);
+    }
+
+    /** Epoch {@code epoch} of {@code attempt}; the validation loss names the attempt (attempt + epoch / 100). */
+    public TrainingEvent epoch(int attempt, long counter, int epoch, long second) {
         return new TrainingEvent(UUID.randomUUID(), TrainingEvent.EPOCH_COMPLETED, at(second),
-                TrainingEvent.sequenceBase(1) + counter, jobId, owner, 1, "worker-1", "cpu", epoch, 3,
-                1.0 / epoch, 0.5 + epoch / 10.0, 1.2 / epoch, 0.45 + epoch / 10.0, 1000.0 * epoch,
-                Duration.ofSeconds(second).toMillis(), null, null, null, null);
+                TrainingEvent.sequenceBase(attempt) + counter, jobId, owner, attempt, "worker-1", "cpu", epoch, 3,
+                1.0 / epoch, 0.5 + epoch / 10.0, attempt == 1 ? 1.2 / epoch : attempt + epoch / 100.0,
+                0.45 + epoch / 10.0, 1000.0 * epoch, Duration.ofSeconds(second).toMillis(), null, null, null, null);
+    }
+
+    public TrainingEvent started(int attempt, long counter, long second) {
+        return new TrainingEvent(UUID.randomUUID(), TrainingEvent.STARTED, at(second),
+                TrainingEvent.sequenceBase(attempt) + counter, jobId, owner, attempt, "worker-1", "cpu", null, 3,
+                null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public TrainingEvent failed(int attempt, long counter, long second, String errorKind) {
+        return new TrainingEvent(UUID.randomUUID(), TrainingEvent.FAILED, at(second),
+                TrainingEvent.sequenceBase(attempt) + counter, jobId, owner, attempt, "worker-1", "cpu", null, 3,
+                null, null, null, null, null, null, null, null, "it broke", errorKind);
+    }
+
+    public TrainingEvent succeeded(int attempt, long counter, long second) {
+        return new TrainingEvent(UUID.randomUUID(), TrainingEvent.SUCCEEDED, at(second),
+                TrainingEvent.sequenceBase(attempt) + counter, jobId, owner, attempt, "worker-1", "cpu", null, 3,
+                null, null, null, null, null, null, null, "s3://models/" + jobId + "/" + attempt, null, null);
     }
 
     public TrainingEvent succeeded(long counter, long second) {

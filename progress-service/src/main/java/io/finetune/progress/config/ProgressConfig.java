@@ -1,16 +1,31 @@
 package io.finetune.progress.config;
 
+import io.finetune.common.events.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Settings of progress-service under {@code progress.*}. */
 @ConfigMapping(prefix = "progress")
 public interface ProgressConfig {
 
-    /** How the topics this service consumes are created when they do not exist yet. */
+    /** The topics this service consumes, and how they are created when they do not exist yet. */
     TopicSettings topics();
 
+    /** How long an applied event's id is kept for dropping redeliveries early. */
+    Retention retention();
+
+    Metrics metrics();
+
     interface TopicSettings {
+
+        /** The scheduler's transitions; overridden only to isolate a benchmark. */
+        @WithDefault(Topics.JOBS_EVENTS)
+        String jobsEvents();
+
+        /** The trainers' reports; overridden only to isolate a benchmark. */
+        @WithDefault(Topics.TRAINING_EVENTS)
+        String trainingEvents();
 
         /** Partitions of a topic created here; another service creating it first decides instead. */
         @WithDefault("3")
@@ -18,5 +33,22 @@ public interface ProgressConfig {
 
         @WithDefault("1")
         short replicationFactor();
+    }
+
+    interface Retention {
+
+        /**
+         * Ids older than this are pruned. Correctness never depends on them (every write is an
+         * idempotent merge); keep it near the topics' retention so replays are skipped cheaply.
+         */
+        @WithDefault("P7D")
+        Duration processedEvents();
+    }
+
+    interface Metrics {
+
+        /** How often the gauges computed from the view (jobs by state, models) are refreshed. */
+        @WithDefault("15s")
+        String refreshEvery();
     }
 }

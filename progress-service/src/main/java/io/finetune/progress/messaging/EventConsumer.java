@@ -1,51 +1,103 @@
 package io.finetune.progress.messaging;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.events.JobEvent;
+import io.finetune.common.events.PlatformEvent;
 import io.finetune.common.events.TrainingEvent;
+import io.finetune.progress.config.ProgressConfig;
 import io.finetune.progress.service.JobProjection;
+import io.finetune.progress.service.ProjectionMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds {@code jobs.events} and {@code training.events} into the projection. Payloads arrive as
- * text and are parsed here, so that an unreadable message and one whose projection fails both
- * reach the dead-letter topic unchanged (the channel's failure strategy) instead of stopping it.
+ * Feeds {@code jobs.events} and {@code training.events} into the projection, one poll's batch per
+ * transaction (one channel reads both topics, so one consumer writes a job's rows). A message that
+ * cannot be parsed, or whose event cannot be applied even on its own, goes to the dead-letter topic
+ * unchanged with the reason in a header, and the rest of the batch goes on.
  */
 @ApplicationScoped
 public class EventConsumer {
 
-    public static final String JOBS_EVENTS_CHANNEL = "jobs-events";
-    public static final String TRAINING_EVENTS_CHANNEL = "training-events";
+    public static final String EVENTS_CHANNEL = "events";
+    public static final String DEAD_LETTER_CHANNEL = "dead-letter";
+    public static final String REASON_HEADER = "dead-letter-reason";
+    public static final String TOPIC_HEADER = "dead-letter-topic";
 
     private static final Logger LOG = Logger.getLogger(EventConsumer.class);
 
     private final JobProjection projection;
+    private final ProjectionMetrics metrics;
     private final ObjectMapper json;
+    private final ProgressConfig config;
+    private final Emitter<String> deadLetters;
 
-    public EventConsumer(JobProjection projection, ObjectMapper json) {
+    public EventConsumer(JobProjection projection, ProjectionMetrics metrics, ObjectMapper json,
+            ProgressConfig config, @Channel(DEAD_LETTER_CHANNEL) Emitter<String> deadLetters) {
         this.projection = projection;
+        this.metrics = metrics;
         this.json = json;
+        this.config = config;
+        this.deadLetters = deadLetters;
     }
 
-    @Incoming(JOBS_EVENTS_CHANNEL)
-    @Blocking
-    public void onJobEvent(String payload) throws JsonProcessingException {
-        JobEvent event = json.readValue(payload, JobEvent.class);
-        if (!projection.apply(event)) {
-            LOG.debugf("Dropped duplicate %s %s of job %s", event.type(), event.eventId(), event.jobId());
+    @Incoming(EVENTS_CHANNEL)
+    @Blocking(ordered = true)
+    public void onEvents(ConsumerRecords<String, String> records) {
+        List<PlatformEvent> events = new ArrayList<>(records.count());
+        Map<PlatformEvent, ConsumerRecord<String, String>> origins = new IdentityHashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                PlatformEvent event = parse(record);
+                events.add(event);
+                origins.put(event, record);
+            } catch (Exception e) {
+                deadLetter(record, e);
+            }
+        }
+        try {
+            metrics.observe(projection.apply(events), Instant.now());
+        } catch (RuntimeException batchFailure) {
+            // One event the database rejects (or a transient conflict) fails the whole batch: apply
+            // them one by one so that only the culprit is set aside.
+            LOG.warnf("A batch of %d events failed (%s); applying them one by one", events.size(), batchFailure);
+            for (PlatformEvent event : events) {
+                try {
+                    metrics.observe(projection.apply(List.of(event)), Instant.now());
+                } catch (RuntimeException e) {
+                    deadLetter(origins.get(event), e);
+                }
+            }
         }
     }
 
-    @Incoming(TRAINING_EVENTS_CHANNEL)
-    @Blocking
-    public void onTrainingEvent(String payload) throws JsonProcessingException {
-        TrainingEvent event = json.readValue(payload, TrainingEvent.class);
-        if (!projection.apply(event)) {
-            LOG.debugf("Skipped %s %s of job %s", event.type(), event.eventId(), event.jobId());
+    private PlatformEvent parse(ConsumerRecord<String, String> record) throws Exception {
+        if (record.topic().equals(config.topics().jobsEvents())) {
+            return json.readValue(record.value(), JobEvent.class);
         }
+        if (record.topic().equals(config.topics().trainingEvents())) {
+            return json.readValue(record.value(), TrainingEvent.class);
+        }
+        throw new IllegalArgumentException("no events expected on topic " + record.topic());
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, Exception cause) {
+        LOG.errorf(cause, "Sending %s-%d@%d to the dead-letter topic", record.topic(), record.partition(),
+                record.offset());
+        deadLetters.send(KafkaRecord.of(record.key(), record.value())
+                .withHeader(REASON_HEADER, String.valueOf(cause))
+                .withHeader(TOPIC_HEADER, record.topic()));
     }
 }

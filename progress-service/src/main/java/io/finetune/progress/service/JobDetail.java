@@ -1,34 +1,20 @@
 package io.finetune.progress.service;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** One job: the fields of {@link JobSummary} plus its hyperparameters and every completed epoch. */
 public record JobDetail(
-        UUID id,
-        String name,
-        String status,
-        String reason,
-        String recipe,
-        UUID datasetId,
-        Instant queuedAt,
-        Instant startedAt,
-        Instant finishedAt,
-        Integer epoch,
-        Integer epochs,
-        Double trainLoss,
-        Double trainAccuracy,
-        Double validationLoss,
-        Double validationAccuracy,
-        String modelUri,
+        @JsonUnwrapped JobSummary summary,
         Map<String, Object> hyperparameters,
         List<EpochEntry> epochHistory) {
 
-    /** The metrics of one completed epoch. */
+    /** The metrics of one completed epoch (of the attempt whose report is shown, see the README). */
     public record EpochEntry(
             int epoch,
+            int attempt,
             Double trainLoss,
             Double trainAccuracy,
             Double validationLoss,

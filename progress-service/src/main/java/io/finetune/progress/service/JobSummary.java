@@ -6,6 +6,13 @@ import java.util.UUID;
 /**
  * A job in the owner's list: its lifecycle and the metrics of its latest completed epoch
  * ({@code epoch} of {@code epochs}; null metrics before the first epoch).
+ *
+ * @param lane the trainer lane the scheduler put it in
+ * @param priorityClass {@code interactive}, {@code production} or {@code batch}
+ * @param position while queued: 1 + the jobs of its lane queued before it. An estimate: the
+ *        scheduler releases the cheapest job first (with aging), not the oldest.
+ * @param errorKind when failed: the trainer's cause of the latest failure ({@code user-data},
+ *        {@code infrastructure}, {@code out-of-memory}); null when the trainer reported none
  */
 public record JobSummary(
         UUID id,
@@ -14,14 +21,18 @@ public record JobSummary(
         String reason,
         String recipe,
         UUID datasetId,
+        String lane,
+        String priorityClass,
         Instant queuedAt,
         Instant startedAt,
         Instant finishedAt,
+        Long position,
         Integer epoch,
         Integer epochs,
         Double trainLoss,
         Double trainAccuracy,
         Double validationLoss,
         Double validationAccuracy,
-        String modelUri) {
+        String modelUri,
+        String errorKind) {
 }

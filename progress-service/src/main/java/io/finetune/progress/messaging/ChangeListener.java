@@ -1,0 +1,107 @@
+package io.finetune.progress.messaging;
+
+import io.finetune.progress.service.JobProjection;
+import io.finetune.progress.service.LiveUpdates;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Listens to the projection's PostgreSQL notifications ({@link JobProjection#CHANGES_CHANNEL}) on a
+ * connection of its own and hands each changed job to {@link LiveUpdates}. PostgreSQL sends them
+ * after the commit and to every instance, so an SSE client sees a change whichever instance
+ * consumed the event, and never before it can read it.
+ */
+@ApplicationScoped
+public class ChangeListener {
+
+    private static final Logger LOG = Logger.getLogger(ChangeListener.class);
+
+    private final LiveUpdates live;
+    private final String url;
+    private final String user;
+    private final String password;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public ChangeListener(LiveUpdates live,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") String user,
+            @ConfigProperty(name = "quarkus.datasource.password") String password) {
+        this.live = live;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        thread = new Thread(this::run, "progress-change-listener");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        thread.join(2000);
+    }
+
+    private void run() {
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, user, password)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("listen " + JobProjection.CHANGES_CHANNEL);
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(500);
+                    if (notifications != null) {
+                        for (PGNotification n : notifications) {
+                            dispatch(n.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                if (running) {
+                    LOG.warn("Lost the change notifications; reconnecting in 1 s", e);
+                    sleep();
+                }
+            }
+        }
+    }
+
+    private void dispatch(String payload) {
+        try {
+            int colon = payload.indexOf(':');
+            UUID job = UUID.fromString(colon < 0 ? payload : payload.substring(0, colon));
+            List<Integer> epochs = new ArrayList<>();
+            if (colon >= 0) {
+                for (String epoch : payload.substring(colon + 1).split(",")) {
+                    epochs.add(Integer.parseInt(epoch));
+                }
+            }
+            live.changed(job, epochs);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not send the change %s", payload);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
