@@ -3,6 +3,7 @@ package io.finetune.dataset;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.events.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Reads datasets.events from the offsets it had when created, so it sees only what came after. */
 public final class EventReader implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KafkaConsumer<String, String> consumer;
 
@@ -78,6 +81,26 @@ public final class EventReader implements AutoCloseable {
             found.addAll(pollFor(datasetId, Duration.ofMillis(500)));
         }
         assertTrue(!found.isEmpty(), "no event for dataset " + datasetId + " on " + Topics.DATASETS_EVENTS);
+        return found;
+    }
+
+    /** The {@code type} of an event record, e.g. {@code dataset.validated}. */
+    public static String type(ConsumerRecord<String, String> record) {
+        try {
+            return JSON.readTree(record.value()).path("type").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("not JSON: " + record.value(), e);
+        }
+    }
+
+    /** The events of {@code type} keyed by {@code datasetId}, waiting up to 20 s for the first. */
+    public List<ConsumerRecord<String, String>> awaitType(String datasetId, String type) {
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        Instant until = Instant.now().plus(Duration.ofSeconds(20));
+        while (found.isEmpty() && Instant.now().isBefore(until)) {
+            pollFor(datasetId, Duration.ofMillis(300)).stream().filter(r -> type.equals(type(r))).forEach(found::add);
+        }
+        assertTrue(!found.isEmpty(), "no " + type + " event for dataset " + datasetId);
         return found;
     }
 

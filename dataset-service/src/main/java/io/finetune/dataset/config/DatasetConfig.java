@@ -12,7 +12,46 @@ public interface DatasetConfig {
     @WithDefault("datasets")
     String bucket();
 
-    /** How long a presigned upload URL stays valid (S3 allows at most 7 days). */
+    /** How long a presigned single-PUT upload URL stays valid (S3 allows at most 7 days). */
     @WithDefault("PT1H")
     Duration uploadExpiry();
+
+    /** How long a presigned part URL stays valid: short, since a client presigns parts as it goes. */
+    @WithDefault("PT15M")
+    Duration partUrlExpiry();
+
+    /** The largest dataset file, checked on the declared size at creation and on the real one at completion. */
+    @WithDefault("10737418240")
+    long maxBytes();
+
+    /**
+     * The part size of multipart uploads; 64 MiB puts 10 GiB in 160 parts, far inside S3's 10,000.
+     * Raised for a file that would need more than {@link #maxParts()} parts.
+     */
+    @WithDefault("67108864")
+    long partSize();
+
+    /** The most parts the service plans for one upload (S3 allows 10,000). */
+    @WithDefault("1000")
+    int maxParts();
+
+    /** An upload not completed within this time is aborted and the dataset deleted by the sweep. */
+    @WithDefault("P1D")
+    Duration abandonAfter();
+
+    /** How often the sweep looks for abandoned uploads and stuck validations (a Quarkus scheduler period). */
+    @WithDefault("5m")
+    String sweepEvery();
+
+    /** A validation still unfinished after this time (e.g. its instance stopped) is started again by the sweep. */
+    @WithDefault("PT30M")
+    Duration validationStaleAfter();
+
+    /** Files up to this size are validated within the complete request; larger ones answer 202 and validate behind. */
+    @WithDefault("33554432")
+    long syncValidationMaxBytes();
+
+    /** Validations that run at the same time, behind 202 answers. */
+    @WithDefault("2")
+    int validationThreads();
 }

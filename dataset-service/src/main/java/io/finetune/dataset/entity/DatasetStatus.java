@@ -6,9 +6,11 @@ import jakarta.persistence.Converter;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Where a dataset is in its life: created, then validated or rejected once its file is complete. */
+/** Where a dataset is in its life: created, validating once its upload is complete, then validated or rejected. */
 public enum DatasetStatus {
     AWAITING_UPLOAD,
+    /** The upload is complete and the file is being read; validated or rejected follows. */
+    VALIDATING,
     VALIDATED,
     REJECTED;
 

@@ -4,11 +4,23 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** The body of {@code POST /datasets}. */
+/**
+ * The body of {@code POST /datasets}.
+ *
+ * @param size the file's size in bytes; checked against the limit now, and decides the upload plan
+ * @param contentType stored with the object, e.g. {@code text/csv}
+ * @param upload {@code single} (one presigned PUT) or {@code multipart}; by default multipart when the file is larger than one part
+ */
 public record CreateDatasetRequest(
         @NotNull(message = "is required")
         @Size(min = 1, max = 100, message = "must be 1 to 100 characters long")
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9 ._-]*",
                 message = "must start with a letter or digit and hold only letters, digits, spaces, '.', '_' and '-'")
-        String name) {
+        String name,
+        Long size,
+        @Size(max = 255, message = "must be at most 255 characters long")
+        @Pattern(regexp = "[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+", message = "must be a media type such as text/csv")
+        String contentType,
+        @Pattern(regexp = "single|multipart", message = "must be \"single\" or \"multipart\"")
+        String upload) {
 }

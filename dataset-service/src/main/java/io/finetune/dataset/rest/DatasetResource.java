@@ -1,11 +1,22 @@
 package io.finetune.dataset.rest;
 
 import io.finetune.common.problem.Problem;
+import io.finetune.dataset.entity.Dataset;
 import io.finetune.dataset.service.DatasetService;
+import io.finetune.dataset.service.DatasetService.Completion;
+import io.finetune.dataset.service.DatasetService.NewUpload;
+import io.finetune.dataset.service.DatasetService.PartUrl;
+import io.finetune.dataset.service.DatasetService.StoredPart;
 import io.finetune.dataset.service.ObjectStore.ObjectStoreException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -16,11 +27,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** The owner's datasets (docs/development.md, internal REST contracts). */
+/** The owner's datasets (docs/development.md, internal REST contracts; README for the upload flows). */
 @Path("/datasets")
 @Produces(MediaType.APPLICATION_JSON)
 public class DatasetResource {
@@ -28,25 +40,61 @@ public class DatasetResource {
     private static final Logger LOG = Logger.getLogger(DatasetResource.class);
 
     private final DatasetService service;
+    private final ObjectMapper json;
+    private final Validator validator;
 
-    public DatasetResource(DatasetService service) {
+    public DatasetResource(DatasetService service, ObjectMapper json, Validator validator) {
         this.service = service;
+        this.json = json;
+        this.validator = validator;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@HeaderParam(OwnerFilter.HEADER) String owner,
             @NotNull(message = "a JSON body such as {\"name\": \"iris\"} is required") @Valid CreateDatasetRequest request) {
-        DatasetService.UploadSession session = service.create(owner, request.name());
+        DatasetService.UploadSession session = service.create(owner,
+                new NewUpload(request.name(), request.size(), request.contentType(), request.upload()));
         return Response.created(URI.create("/datasets/" + session.dataset().id))
                 .entity(UploadSessionView.of(session))
                 .build();
     }
 
     @POST
+    @Path("/{id}/parts")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public PartsView<PartUrl> presignParts(@HeaderParam(OwnerFilter.HEADER) String owner, @PathParam("id") UUID id,
+            @NotNull(message = "a JSON body such as {\"partNumbers\": [1, 2]} is required") PartsRequest request) {
+        return PartsView.urls(service.presignParts(id, owner, request.partNumbers()));
+    }
+
+    @GET
+    @Path("/{id}/parts")
+    public PartsView<StoredPart> storedParts(@HeaderParam(OwnerFilter.HEADER) String owner, @PathParam("id") UUID id) {
+        List<StoredPart> parts = service.storedParts(id, owner);
+        Dataset dataset = service.get(id, owner);
+        return PartsView.stored(dataset.uploadId, dataset.partSize, dataset.partCount, parts);
+    }
+
+    /** 200 with the outcome, or 202 while a large file is validated: poll {@code GET /datasets/{id}}. */
+    @POST
     @Path("/{id}/complete")
-    public DatasetView complete(@HeaderParam(OwnerFilter.HEADER) String owner, @PathParam("id") UUID id) {
-        return DatasetView.of(service.complete(id, owner));
+    public Response complete(@HeaderParam(OwnerFilter.HEADER) String owner, @PathParam("id") UUID id, String body)
+            throws JsonProcessingException {
+        // a String body, since most clients send none (and so no Content-Type) to complete
+        CompleteRequest request = body == null || body.isBlank() ? null : json.readValue(body, CompleteRequest.class);
+        if (request != null) {
+            Set<ConstraintViolation<CompleteRequest>> violations = validator.validate(request);
+            if (!violations.isEmpty()) {
+                throw new ConstraintViolationException(violations);
+            }
+        }
+        List<StoredPart> parts = request == null || request.parts() == null ? null
+                : request.parts().stream().map(p -> new StoredPart(p.partNumber(), -1, p.etag())).toList();
+        Completion completion = service.complete(id, owner, parts);
+        return Response.status(completion.done() ? Response.Status.OK : Response.Status.ACCEPTED)
+                .entity(DatasetView.of(completion.dataset()))
+                .build();
     }
 
     @GET
@@ -58,6 +106,14 @@ public class DatasetResource {
     @Path("/{id}")
     public DatasetView get(@HeaderParam(OwnerFilter.HEADER) String owner, @PathParam("id") UUID id) {
         return DatasetView.of(service.get(id, owner));
+    }
+
+    /** Also what aborts an upload: the parts are dropped and the name is free again. */
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@HeaderParam(OwnerFilter.HEADER) String owner, @PathParam("id") UUID id) {
+        service.delete(id, owner);
+        return Response.noContent().build();
     }
 
     /** The store is down or failing: the caller may retry later, nothing is wrong with the request. */

@@ -78,6 +78,11 @@ class DatasetResourceTest {
         assertEquals(200, response.statusCode(), () -> "PUT to the presigned URL: " + response.body());
     }
 
+    static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
     @Test
     void createUploadCompleteValidatesAndAnnounces() throws Exception {
         String owner = newOwner();
@@ -88,12 +93,13 @@ class DatasetResourceTest {
                 .header("Location", containsString("/datasets/"))
                 .body("name", equalTo(name))
                 .body("status", equalTo("awaiting_upload"))
+                .body("upload", equalTo("single"))
                 .body("uploadMethod", equalTo("PUT"))
                 .body("uploadUrl", containsString("X-Amz-Signature="))
                 .body("createdAt", notNullValue());
         String id = created.extract().path("id");
         String uploadUrl = created.extract().path("uploadUrl");
-        assertTrue(uploadUrl.contains("/datasets/" + id + "/data.csv?"), uploadUrl);
+        assertTrue(uploadUrl.contains("/datasets/" + id + "/data?"), uploadUrl);
         Duration validFor = Duration.between(Instant.now(), Instant.parse(created.extract().path("uploadExpiresAt")));
         assertTrue(validFor.compareTo(Duration.ofMinutes(58)) > 0 && validFor.compareTo(Duration.ofMinutes(61)) < 0,
                 "upload URLs are valid for an hour by default: " + validFor);
@@ -112,18 +118,22 @@ class DatasetResourceTest {
                     .body("rows", equalTo(12))
                     .body("bytes", equalTo(csv.getBytes(StandardCharsets.UTF_8).length))
                     .body("columns", contains("sepal_length", "sepal_width", "label"))
-                    .body("problems.size()", equalTo(0));
+                    .body("problems.size()", equalTo(0))
+                    .body("format", equalTo("csv"))
+                    .body("classCounts.setosa", equalTo(6))
+                    .body("classCounts.virginica", equalTo(6))
+                    .body("sha256", equalTo(sha256(csv)))
+                    .body("estimatedSecondsPerEpoch", equalTo(0.1f));
 
-            List<ConsumerRecord<String, String>> received = events.awaitFor(id);
+            List<ConsumerRecord<String, String>> received = events.awaitType(id, DatasetEvent.VALIDATED);
             assertEquals(1, received.size());
             JsonNode event = json.readTree(received.get(0).value());
-            assertEquals(DatasetEvent.VALIDATED, event.get("type").asText());
-            assertEquals(1, event.get("sequence").asLong());
+            assertEquals(3, event.get("sequence").asLong(), "created 1, uploaded 2, validated 3");
             assertEquals(id, event.get("datasetId").asText());
             assertEquals(owner, event.get("owner").asText());
             assertEquals(name, event.get("name").asText());
             assertEquals(12, event.get("rows").asLong());
-            assertEquals(id + "/data.csv", event.get("objectKey").asText());
+            assertEquals(id + "/data", event.get("objectKey").asText());
             assertTrue(event.hasNonNull("eventId") && event.hasNonNull("time"), event.toString());
 
             // completing again changes nothing and announces nothing
@@ -169,9 +179,8 @@ class DatasetResourceTest {
                     .body("problems[0].column", equalTo("sepal_width"))
                     .body("problems[0].message", startsWith("'oops' is not a number"));
 
-            List<ConsumerRecord<String, String>> received = events.awaitFor(id);
+            List<ConsumerRecord<String, String>> received = events.awaitType(id, DatasetEvent.REJECTED);
             JsonNode event = json.readTree(received.get(0).value());
-            assertEquals(DatasetEvent.REJECTED, event.get("type").asText());
             assertEquals(5, event.get("problems").get(0).get("line").asLong());
         }
         given().header(OWNER, owner).when().get("/datasets/{id}", id).then()

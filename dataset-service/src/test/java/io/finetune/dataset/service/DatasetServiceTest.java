@@ -3,11 +3,13 @@ package io.finetune.dataset.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.finetune.common.events.DatasetEvent;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.dataset.EventReader;
 import io.finetune.dataset.config.DatasetConfig;
 import io.finetune.dataset.entity.Dataset;
 import io.finetune.dataset.entity.DatasetStatus;
+import io.finetune.dataset.service.DatasetService.NewUpload;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.quarkus.arc.Arc;
@@ -17,12 +19,14 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** The service against the real test infrastructure, where the REST tests cannot reach: concurrency. */
@@ -41,18 +45,18 @@ class DatasetServiceTest {
     @Test
     void concurrentCompletionsRecordOneOutcomeAndOneEvent() throws Exception {
         String owner = "user-" + UUID.randomUUID();
-        Dataset dataset = service.create(owner, "concurrent " + UUID.randomUUID()).dataset();
-        byte[] csv = CsvValidatorTest.goodCsv(20).getBytes(StandardCharsets.UTF_8);
+        Dataset dataset = service.create(owner, new NewUpload("concurrent " + UUID.randomUUID(), null, null, null)).dataset();
+        byte[] csv = DatasetValidatorTest.goodCsv(20).getBytes(StandardCharsets.UTF_8);
         minio.putObject(PutObjectArgs.builder().bucket(config.bucket()).object(dataset.objectKey)
                 .stream(new ByteArrayInputStream(csv), csv.length, -1).build());
 
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try (EventReader events = EventReader.fromNow()) {
             List<Future<Dataset>> completions = threads.invokeAll(List.of(
-                    inRequest(() -> service.complete(dataset.id, owner)),
-                    inRequest(() -> service.complete(dataset.id, owner)),
-                    inRequest(() -> service.complete(dataset.id, owner)),
-                    inRequest(() -> service.complete(dataset.id, owner))));
+                    inRequest(() -> service.complete(dataset.id, owner, null).dataset()),
+                    inRequest(() -> service.complete(dataset.id, owner, null).dataset()),
+                    inRequest(() -> service.complete(dataset.id, owner, null).dataset()),
+                    inRequest(() -> service.complete(dataset.id, owner, null).dataset())));
             for (Future<Dataset> completion : completions) {
                 Dataset completed = completion.get();
                 assertEquals(DatasetStatus.VALIDATED, completed.status);
@@ -60,8 +64,10 @@ class DatasetServiceTest {
                 assertEquals((long) csv.length, completed.bytes);
             }
             String key = dataset.id.toString();
-            assertEquals(1, events.awaitFor(key).size() + events.pollFor(key, Duration.ofSeconds(2)).size(),
-                    "exactly one event for one outcome");
+            List<ConsumerRecord<String, String>> received = new ArrayList<>(events.awaitFor(key));
+            received.addAll(events.pollFor(key, Duration.ofSeconds(2)));
+            assertEquals(List.of(DatasetEvent.UPLOADED, DatasetEvent.VALIDATED),
+                    received.stream().map(r -> EventReader.type(r)).toList(), "one upload and one outcome");
         } finally {
             threads.shutdown();
         }
@@ -70,10 +76,10 @@ class DatasetServiceTest {
     @Test
     void anotherOwnerCannotCompleteOrSee() {
         String owner = "user-" + UUID.randomUUID();
-        Dataset dataset = service.create(owner, "private").dataset();
+        Dataset dataset = service.create(owner, new NewUpload("private", null, null, null)).dataset();
         String stranger = "user-" + UUID.randomUUID();
         assertEquals(404, assertThrows(ProblemException.class,
-                () -> inRequest(() -> service.complete(dataset.id, stranger)).call()).problem().status());
+                () -> inRequest(() -> service.complete(dataset.id, stranger, null)).call()).problem().status());
         assertEquals(List.of(), inRequestNow(() -> service.list(stranger)));
     }
 

@@ -27,6 +27,12 @@ public record DatasetEvent(
         List<String> columns,
         List<ValidationProblem> problems) implements PlatformEvent {
 
+    /** A dataset was named and its upload opened. */
+    public static final String CREATED = "dataset.created";
+    /** The upload is complete: the whole file is in the store, validation follows. */
+    public static final String UPLOADED = "dataset.uploaded";
     public static final String VALIDATED = "dataset.validated";
     public static final String REJECTED = "dataset.rejected";
+    /** The dataset and (unless another dataset shares it) its object are gone. */
+    public static final String DELETED = "dataset.deleted";
 }

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class CsvValidatorTest {
+class DatasetValidatorTest {
 
-    private final CsvValidator validator = new CsvValidator();
+    private final DatasetValidator validator = new DatasetValidator();
 
     /** A valid file: header, then {@code rows} rows with two alternating labels. */
     static String goodCsv(int rows) {
@@ -27,22 +27,22 @@ class CsvValidatorTest {
         return csv.toString();
     }
 
-    private CsvValidation validate(String csv) throws IOException {
+    private Validation validate(String csv) throws IOException {
         return validate(csv.getBytes(StandardCharsets.UTF_8));
     }
 
-    private CsvValidation validate(byte[] bytes) throws IOException {
+    private Validation validate(byte[] bytes) throws IOException {
         return validator.validate(new ByteArrayInputStream(bytes));
     }
 
-    private static ValidationProblem only(CsvValidation result) {
+    private static ValidationProblem only(Validation result) {
         assertEquals(1, result.problems().size(), () -> "problems: " + result.problems());
         return result.problems().get(0);
     }
 
     @Test
     void goodFileIsValidWithRowsAndColumns() throws IOException {
-        CsvValidation result = validate(goodCsv(12));
+        Validation result = validate(goodCsv(12));
         assertTrue(result.valid(), () -> "problems: " + result.problems());
         assertEquals(12L, result.rows());
         assertEquals(List.of("sepal_length", "sepal_width", "label"), result.columns());
@@ -54,10 +54,11 @@ class CsvValidatorTest {
                 + goodCsv(10).lines().skip(1).map(l -> l.replace("setosa", "\"set\"\"osa\""))
                         .reduce("", (a, l) -> a + l + "\r\n")
                 + "\r\n"
-                + "1,2,\"multi\nline label\"";
-        CsvValidation result = validate(csv);
+                + "1,2,\"multi\nline label\"\r\n"
+                + "3,4,\"multi\nline label\"";
+        Validation result = validate(csv);
         assertTrue(result.valid(), () -> "problems: " + result.problems());
-        assertEquals(11L, result.rows());
+        assertEquals(12L, result.rows());
         assertEquals(List.of("x, the first", "y", "label"), result.columns());
     }
 
@@ -70,7 +71,7 @@ class CsvValidatorTest {
 
     @Test
     void headerOnly() throws IOException {
-        CsvValidation result = validate("a,b,label\n");
+        Validation result = validate("a,b,label\n");
         ValidationProblem problem = only(result);
         assertEquals(0L, result.rows());
         assertTrue(problem.message().contains("no data rows"), problem.message());
@@ -93,7 +94,7 @@ class CsvValidatorTest {
 
     @Test
     void headerWithEmptyOrDuplicateNames() throws IOException {
-        CsvValidation result = validate(goodCsv(10).replaceFirst("sepal_width", "sepal_length")
+        Validation result = validate(goodCsv(10).replaceFirst("sepal_width", "sepal_length")
                 .replaceFirst("sepal_length", ""));
         assertEquals(List.of(new ValidationProblem(1L, null,
                 "column 1 has no name; give every column a name in the header")), result.problems());
@@ -115,7 +116,7 @@ class CsvValidatorTest {
     @Test
     void nonNumericAndEmptyFeaturesNameLineAndColumn() throws IOException {
         String csv = goodCsv(10).replace("2.5,-2e-1", "abc,").replace("7.5,-7e-1", "7.5,NaN");
-        CsvValidation result = validate(csv);
+        Validation result = validate(csv);
         assertEquals(List.of(
                 new ValidationProblem(4L, "sepal_length",
                         "'abc' is not a number; feature columns hold numbers such as 3, -0.25 or 1e-3"),
@@ -127,8 +128,8 @@ class CsvValidatorTest {
 
     @Test
     void lineNumbersCountLinesInsideQuotedValues() throws IOException {
-        String csv = "a,b,label\n1,2,\"two\nlines\"\n" + goodCsv(10).lines().skip(1).skip(1)
-                .reduce("", (x, l) -> x + l + "\n") + "x,2,setosa\n";
+        String csv = "a,b,label\n1,2,\"set\nosa\"\n" + goodCsv(10).lines().skip(1).skip(1)
+                .reduce("", (x, l) -> x + l + "\n") + "x,2,setosa\n" + "3,4,\"set\nosa\"\n";
         ValidationProblem problem = only(validate(csv));
         assertEquals(13L, problem.line());
         assertEquals("a", problem.column());
@@ -143,7 +144,7 @@ class CsvValidatorTest {
 
     @Test
     void tooFewRows() throws IOException {
-        CsvValidation result = validate(goodCsv(9));
+        Validation result = validate(goodCsv(9));
         ValidationProblem problem = only(result);
         assertEquals(9L, result.rows());
         assertNull(problem.line());
@@ -164,7 +165,7 @@ class CsvValidatorTest {
         byte[] file = new byte[head.length + latin1.length];
         System.arraycopy(head, 0, file, 0, head.length);
         System.arraycopy(latin1, 0, file, head.length, latin1.length);
-        CsvValidation result = validate(file);
+        Validation result = validate(file);
         ValidationProblem problem = only(result);
         assertEquals(12L, problem.line());
         assertTrue(problem.message().contains("not valid UTF-8"), problem.message());
@@ -182,7 +183,7 @@ class CsvValidatorTest {
     void runawayRowIsCutOffInsteadOfFillingMemory() throws IOException {
         InputStream endless = new SequenceInputStream(Collections.enumeration(List.of(
                 new ByteArrayInputStream("a,label\n".getBytes(StandardCharsets.UTF_8)),
-                new ByteArrayInputStream(new byte[CsvValidator.MAX_ROW_CHARS + 10]))));
+                new ByteArrayInputStream(new byte[DatasetValidator.MAX_ROW_CHARS + 10]))));
         ValidationProblem problem = only(validator.validate(endless));
         assertEquals(2L, problem.line());
         assertTrue(problem.message().contains("longer than"), problem.message());
@@ -192,12 +193,12 @@ class CsvValidatorTest {
     void keepsTwentyProblemsAndCountsTheRest() throws IOException {
         StringBuilder csv = new StringBuilder("a,label\n");
         IntStream.range(0, 30).forEach(i -> csv.append("x,").append(i % 2).append('\n'));
-        CsvValidation result = validate(csv.toString());
-        assertEquals(CsvValidator.MAX_PROBLEMS + 1, result.problems().size());
-        for (int i = 0; i < CsvValidator.MAX_PROBLEMS; i++) {
+        Validation result = validate(csv.toString());
+        assertEquals(DatasetValidator.MAX_PROBLEMS + 1, result.problems().size());
+        for (int i = 0; i < DatasetValidator.MAX_PROBLEMS; i++) {
             assertEquals(i + 2L, result.problems().get(i).line());
         }
-        ValidationProblem last = result.problems().get(CsvValidator.MAX_PROBLEMS);
+        ValidationProblem last = result.problems().get(DatasetValidator.MAX_PROBLEMS);
         assertNull(last.line());
         assertTrue(last.message().startsWith("10 more problems were found"), last.message());
         assertEquals(30L, result.rows());

@@ -1,0 +1,317 @@
+package io.finetune.dataset.service;
+
+import io.finetune.common.recipes.Recipe;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Checks a dataset file against the schema of the {@code tabular-classification} recipe
+ * (docs/development.md) in one streaming pass, reading the object once: CSV or JSON Lines, plain or
+ * gzip-compressed, UTF-8. A header (or the first object's keys) with a {@code label} column and at
+ * least one feature column, one value per column in every row, numeric features, at least
+ * {@value #MIN_ROWS} rows, two different labels, and no label seen only once. The same pass computes
+ * the SHA-256 of the stored bytes and counts the rows of each label.
+ *
+ * <p>Memory is bounded whatever the file size: fixed buffers, one row at a time (at most
+ * {@value #MAX_ROW_CHARS} characters), and at most {@value #MAX_CLASSES} labels of at most
+ * {@value #MAX_LABEL_CHARS} characters counted; a few MiB in all (DatasetValidatorHeapTest runs it in a
+ * 64 MiB heap over a file many times larger).
+ *
+ * <p>Each problem names its line and column and says how to fix it. The first
+ * {@value Problems#MAX_PROBLEMS} are kept; the rest of the file is still read, and one last entry says
+ * how many more there are.
+ */
+@ApplicationScoped
+public class DatasetValidator {
+
+    public static final int MIN_ROWS = 10;
+    public static final int MAX_PROBLEMS = Problems.MAX_PROBLEMS;
+    /** Guards memory against a file without line breaks or with a quote that is never closed. */
+    static final int MAX_ROW_CHARS = 1024 * 1024;
+    /** A classifier's labels name classes; more than this many is a column of ids or free text. */
+    static final int MAX_CLASSES = 1000;
+    static final int MAX_LABEL_CHARS = 200;
+    private static final int BUFFER = 64 * 1024;
+    /** How far to look past whitespace for the '{' that makes a file JSON Lines. */
+    private static final int SNIFF_BYTES = 4096;
+    private static final int LISTED_SINGLETONS = 5;
+
+    private static final String LABEL = Recipe.LABEL_COLUMN;
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    public Validation validate(InputStream stored) throws IOException {
+        HashingInputStream raw = new HashingInputStream(stored);
+        BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
+        boolean gzip = startsWithGzipMagic(buffered);
+        Problems problems = new Problems();
+        Result result = new Result();
+        String format = gzip ? "gzip" : "csv";
+        try {
+            InputStream data = gzip ? new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), BUFFER) : buffered;
+            boolean json = startsLikeJson(data);
+            format = (json ? "jsonl" : "csv") + (gzip ? "+gzip" : "");
+            Utf8Reader text = new Utf8Reader(data);
+            check(json ? new JsonLinesReader(text, MAX_ROW_CHARS, problems) : new CsvReader(text, MAX_ROW_CHARS),
+                    problems, result);
+        } catch (RecordFormatException e) {
+            problems.add(e.line(), null, e.getMessage());
+            result.rows = null;
+        } catch (StoreReadException e) {
+            throw e.failure;
+        } catch (IOException e) {
+            if (!gzip) {
+                throw e;
+            }
+            // only the decompressor fails on its own; the store's failures are StoreReadExceptions
+            problems.add(null, null, "the file is not valid gzip data (" + Problems.abbreviate(e.getMessage())
+                    + " after " + raw.count + " compressed bytes); compress it again with gzip, or upload it uncompressed");
+            result.rows = null;
+        }
+        raw.drain(); // the checksum covers every stored byte, also after a problem that stopped the reading
+        return new Validation(result.rows, raw.count, raw.hex(), format, result.columns,
+                result.classCounts(), problems.list());
+    }
+
+    private static void check(RecordReader reader, Problems problems, Result result) throws IOException {
+        List<String> columns = reader.header();
+        if (columns == null) {
+            problems.add(null, null, "the file is empty; upload a UTF-8 CSV file whose first line is a header such as"
+                    + " 'feature1,feature2,label', or JSON Lines such as {\"feature1\": 0.5, \"label\": \"cat\"},"
+                    + " with at least " + MIN_ROWS + " data rows");
+            result.rows = 0L;
+            return;
+        }
+        result.columns = columns;
+        int labelIndex = checkHeader(columns, reader.recordLine(), problems);
+        long rows = 0;
+        List<String> row;
+        while ((row = reader.next()) != null) {
+            rows++;
+            if (row == RecordReader.REPORTED) {
+                continue;
+            }
+            long line = reader.recordLine();
+            if (row.size() != columns.size()) {
+                problems.add(line, null, "this row has " + row.size() + " values but the header has "
+                        + columns.size() + " columns; give every row exactly one value per column");
+                continue;
+            }
+            if (labelIndex < 0) {
+                continue;
+            }
+            for (int i = 0; i < columns.size(); i++) {
+                String value = row.get(i).strip();
+                if (i == labelIndex) {
+                    result.countLabel(value, line, problems);
+                } else if (value.isEmpty()) {
+                    problems.add(line, columns.get(i), "the value is empty; every feature needs a number");
+                } else if (!NUMBER.matcher(value).matches()) {
+                    problems.add(line, columns.get(i), "'" + Problems.abbreviate(value)
+                            + "' is not a number; feature columns hold numbers such as 3, -0.25 or 1e-3");
+                }
+            }
+        }
+        result.rows = rows;
+        if (rows == 0) {
+            problems.add(null, null, "the file has a header but no data rows; add at least " + MIN_ROWS
+                    + " rows below the header");
+        } else if (rows < MIN_ROWS) {
+            problems.add(null, null, "the file has only " + rows + " data row" + (rows == 1 ? "" : "s")
+                    + "; add rows until there are at least " + MIN_ROWS);
+        }
+        result.checkClasses(problems);
+    }
+
+    /** The index of the label column, or -1 when the header is unusable (its problems are reported). */
+    private static int checkHeader(List<String> columns, long line, Problems problems) {
+        boolean usable = true;
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String name = columns.get(i);
+            if (name.isEmpty()) {
+                problems.add(line, null, "column " + (i + 1) + " has no name; give every column a name in the header");
+                usable = false;
+            } else if (!seen.add(name)) {
+                problems.add(line, name, "the column name appears more than once in the header; make each name unique");
+                usable = false;
+            }
+        }
+        int labelIndex = columns.indexOf(LABEL);
+        if (labelIndex < 0) {
+            String hint = columns.stream().filter(c -> LABEL.equalsIgnoreCase(c.strip())).findFirst()
+                    .map(c -> "rename '" + c + "' to '" + LABEL + "'")
+                    .orElse("add a '" + LABEL + "' column that holds each row's class");
+            problems.add(line, null, "the header has no '" + LABEL + "' column; " + hint + " (columns found: "
+                    + Problems.abbreviate(String.join(", ", columns)) + ")");
+            usable = false;
+        } else if (columns.size() < 2) {
+            problems.add(line, null, "the header has only the '" + LABEL + "' column; add at least one numeric"
+                    + " feature column");
+            usable = false;
+        }
+        return usable ? labelIndex : -1;
+    }
+
+    private static boolean startsWithGzipMagic(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+        in.reset();
+        return gzip;
+    }
+
+    /** Whether the first thing after a byte-order mark and whitespace is '{'. */
+    private static boolean startsLikeJson(InputStream in) throws IOException {
+        in.mark(SNIFF_BYTES);
+        try {
+            int b = in.read();
+            if (b == 0xEF && in.read() == 0xBB && in.read() == 0xBF) {
+                b = in.read();
+            }
+            for (int i = 0; i < SNIFF_BYTES - 4 && (b == ' ' || b == '\t' || b == '\r' || b == '\n'); i++) {
+                b = in.read();
+            }
+            return b == '{';
+        } finally {
+            in.reset();
+        }
+    }
+
+    /** What the rows taught so far. */
+    private static final class Result {
+
+        Long rows = 0L;
+        List<String> columns = List.of();
+        /** label -> {rows, first line}; at most MAX_CLASSES entries. */
+        private final Map<String, long[]> labels = new LinkedHashMap<>();
+        private boolean tooManyLabels;
+
+        void countLabel(String label, long line, Problems problems) {
+            if (label.isEmpty()) {
+                problems.add(line, LABEL, "the label is empty; give every row a label");
+                return;
+            }
+            if (label.length() > MAX_LABEL_CHARS) {
+                problems.add(line, LABEL, "the label '" + Problems.abbreviate(label) + "' is longer than "
+                        + MAX_LABEL_CHARS + " characters; labels name classes, such as 'cat' or 'defect'");
+                return;
+            }
+            long[] seen = labels.get(label);
+            if (seen != null) {
+                seen[0]++;
+            } else if (labels.size() < MAX_CLASSES) {
+                labels.put(label, new long[] {1, line});
+            } else if (!tooManyLabels) {
+                tooManyLabels = true;
+                problems.add(line, LABEL, "the label column has more than " + MAX_CLASSES + " different values;"
+                        + " it should name classes, not hold ids or free text");
+            }
+        }
+
+        void checkClasses(Problems problems) {
+            if (labels.size() == 1) {
+                problems.add(null, LABEL, "every row has the label '" + Problems.abbreviate(labels.keySet().iterator().next())
+                        + "'; a classifier needs at least 2 different labels: add rows of another class");
+                return;
+            }
+            if (tooManyLabels) {
+                return;
+            }
+            List<Map.Entry<String, long[]>> singletons = labels.entrySet().stream()
+                    .filter(e -> e.getValue()[0] == 1).toList();
+            if (!singletons.isEmpty()) {
+                String listed = singletons.stream().limit(LISTED_SINGLETONS)
+                        .map(e -> "'" + Problems.abbreviate(e.getKey()) + "' (line " + e.getValue()[1] + ")")
+                        .collect(Collectors.joining(", "));
+                int rest = singletons.size() - LISTED_SINGLETONS;
+                problems.add(null, LABEL, singletons.size() + " label value" + (singletons.size() == 1 ? " is" : "s are")
+                        + " seen only once: " + listed + (rest > 0 ? " and " + rest + " more" : "")
+                        + "; every class needs at least 2 rows (some for training, some for validation):"
+                        + " add rows of these classes, or remove them");
+            }
+        }
+
+        Map<String, Long> classCounts() {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            labels.forEach((label, seen) -> counts.put(label, seen[0]));
+            return counts;
+        }
+    }
+
+    /** Counts and hashes the stored bytes as they are read; tells the store's failures from the content's. */
+    private static final class HashingInputStream extends FilterInputStream {
+
+        private final MessageDigest sha256;
+        long count;
+
+        HashingInputStream(InputStream in) {
+            super(in);
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw new StoreReadException(e);
+            }
+            if (n > 0) {
+                sha256.update(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return read(new byte[(int) Math.min(n, BUFFER)]);
+        }
+
+        void drain() throws IOException {
+            byte[] buffer = new byte[BUFFER];
+            while (read(buffer, 0, buffer.length) >= 0) {
+                // hashing
+            }
+        }
+
+        String hex() {
+            return HexFormat.of().formatHex(sha256.digest());
+        }
+    }
+
+    /** Reading from the store failed: not a problem of the file. */
+    private static final class StoreReadException extends IOException {
+
+        final IOException failure;
+
+        StoreReadException(IOException failure) {
+            super(failure);
+            this.failure = failure;
+        }
+    }
+}
