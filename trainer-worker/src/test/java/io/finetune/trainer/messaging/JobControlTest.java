@@ -32,10 +32,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class JobControlTest {
 
-    /** About 0.3-0.5 s per epoch on a small CPU box. */
-    private static final int SHORT_EPOCH_ROWS = 2_000;
-    /** Several seconds for one epoch. */
+    /** 160 steps of 2 rows per epoch: about a second on a busy 2-core box. */
+    private static final int SHORT_EPOCH_ROWS = 400;
+    /** 24,000 steps: minutes for one epoch, which these tests cut short. */
     private static final int LONG_EPOCH_ROWS = 30_000;
+    private static final Map<String, Object> SMALL_BATCHES = Map.of("batchSize", 2, "hiddenUnits", 16);
     private static final Map<String, Object> ONE_ROW_BATCHES = Map.of("batchSize", 1, "hiddenUnits", 16);
 
     @Inject
@@ -95,9 +96,9 @@ class JobControlTest {
      */
     @Test
     void aLaterAttemptResumesAfterTheLastCheckpointWithoutRepeatingOrSkippingAnEpoch() throws Exception {
-        int epochs = 7;
+        int epochs = 6;
         TrainingDispatch first = WorkerClient.dispatch(client.upload(TestDatasets.blobs(SHORT_EPOCH_ROWS, 8)), epochs, 1,
-                ONE_ROW_BATCHES);
+                SMALL_BATCHES);
         List<TrainingEvent> firstEvents = new ArrayList<>();
         try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
             client.send(first);
@@ -136,9 +137,9 @@ class JobControlTest {
 
     @Test
     void preemptSavesACheckpointMidEpochAndTheNextAttemptContinuesFromIt() throws Exception {
-        int epochs = 5;
+        int epochs = 4;
         TrainingDispatch first = WorkerClient.dispatch(client.upload(TestDatasets.blobs(SHORT_EPOCH_ROWS, 9)), epochs, 1,
-                Map.of("batchSize", 1, "hiddenUnits", 16));
+                SMALL_BATCHES);
         List<TrainingEvent> firstEvents = new ArrayList<>();
         try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
             client.send(first);
@@ -168,8 +169,8 @@ class JobControlTest {
 
     @Test
     void aCommandForAnotherAttemptIsIgnored() throws Exception {
-        TrainingDispatch dispatch = WorkerClient.dispatch(client.upload(TestDatasets.blobs(SHORT_EPOCH_ROWS, 4)), 3, 2,
-                ONE_ROW_BATCHES);
+        TrainingDispatch dispatch = WorkerClient.dispatch(client.upload(TestDatasets.blobs(SHORT_EPOCH_ROWS, 4)), 2, 2,
+                SMALL_BATCHES);
         try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
             client.send(dispatch);
             client.events(tail, dispatch, e -> TrainingEvent.EPOCH_COMPLETED.equals(e.type()));
