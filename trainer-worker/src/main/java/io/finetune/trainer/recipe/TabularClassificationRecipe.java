@@ -168,7 +168,7 @@ public class TabularClassificationRecipe implements TrainingRecipe {
         }
     }
 
-    private static Block mlp(int hiddenUnits, int classes) {
+    static Block mlp(int hiddenUnits, int classes) {
         SequentialBlock block = new SequentialBlock();
         for (int i = 0; i < HIDDEN_LAYERS; i++) {
             block.add(Linear.builder().setUnits(hiddenUnits).build()).add(Activation.reluBlock());
@@ -176,7 +176,7 @@ public class TabularClassificationRecipe implements TrainingRecipe {
         return block.add(Linear.builder().setUnits(classes).build());
     }
 
-    private static ArrayDataset arrays(NDManager manager, LabeledTable table, int[] rows, Map<String, Integer> classIndex,
+    static ArrayDataset arrays(NDManager manager, LabeledTable table, int[] rows, Map<String, Integer> classIndex,
             Normalization normalization, int batchSize, boolean shuffle) {
         int features = table.featureNames().size();
         float[] x = new float[rows.length * features];
