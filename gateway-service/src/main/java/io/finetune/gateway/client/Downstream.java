@@ -1,5 +1,6 @@
 package io.finetune.gateway.client;
 
+import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.ProcessingException;
 import java.util.function.Supplier;
 
@@ -8,6 +9,15 @@ public final class Downstream {
 
     /** The header that tells an owning service whose resources a call is about (docs/development.md). */
     public static final String OWNER = "X-Owner";
+
+    /** A client's key for a command that must take effect once, however often it is retried. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /**
+     * The id of the request that caused a call; set by the gateway when the client sent none, and
+     * passed on to every owning service (RequestIdClientFilter).
+     */
+    public static final String REQUEST_ID = "X-Request-Id";
 
     public static final String DATASET_SERVICE = "dataset-service";
     public static final String SCHEDULER_SERVICE = "scheduler-service";
@@ -28,5 +38,11 @@ public final class Downstream {
         } catch (ProcessingException e) {
             throw new DownstreamUnavailableException(service, e);
         }
+    }
+
+    /** {@link #call} for a stream: the same failures, when it cannot be opened or breaks. */
+    public static <T> Multi<T> stream(String service, Supplier<Multi<T>> call) {
+        return call(service, call).onFailure(ProcessingException.class)
+                .transform(e -> new DownstreamUnavailableException(service, e));
     }
 }

@@ -15,6 +15,10 @@ public interface GatewayConfig {
 
     Downstream downstream();
 
+    RateLimit rateLimit();
+
+    Concurrency concurrency();
+
     interface Auth {
 
         /**
@@ -32,6 +36,35 @@ public interface GatewayConfig {
 
         /** What a 503 tells the client to wait before retrying when an owning service is unavailable. */
         @WithDefault("5S")
+        Duration retryAfter();
+    }
+
+    /** Per-user token bucket over the API: a user may burst to {@link #burst()}, then {@link #perSecond()} sustained. */
+    interface RateLimit {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Tokens added per second (the sustained request rate of one user). */
+        @WithDefault("20")
+        double perSecond();
+
+        /** The bucket's size: requests a user may send at once after being idle. */
+        @WithDefault("60")
+        int burst();
+    }
+
+    /**
+     * The most API requests the gateway works on at once (server-sent event streams excluded, they
+     * are long-lived); more are answered 429 at once rather than queued into timeouts.
+     */
+    interface Concurrency {
+
+        @WithDefault("512")
+        int maxInFlight();
+
+        /** What the 429 of the concurrency guard tells the client to wait. */
+        @WithDefault("1S")
         Duration retryAfter();
     }
 }

@@ -23,6 +23,11 @@ public class CurrentUser {
         if (identity.isAnonymous()) {
             throw new UnauthorizedException();
         }
+        return idOf(identity);
+    }
+
+    /** The user id of an authenticated identity. */
+    public static String idOf(SecurityIdentity identity) {
         if (identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null) {
             return jwt.getSubject();
         }

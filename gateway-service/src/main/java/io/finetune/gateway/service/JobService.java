@@ -1,6 +1,8 @@
 package io.finetune.gateway.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.common.recipes.Recipe;
@@ -8,12 +10,16 @@ import io.finetune.gateway.client.Downstream;
 import io.finetune.gateway.client.ProgressClient;
 import io.finetune.gateway.client.SchedulerClient;
 import io.finetune.gateway.rest.SubmitJobRequest;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.client.SseEvent;
 
 /**
  * Jobs: submitted to scheduler-service, read from progress-service. A submission is checked
@@ -24,6 +30,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class JobService {
 
     static final String DATASET_ID = "datasetId";
+    private static final Logger LOG = Logger.getLogger(JobService.class);
 
     private final DatasetService datasets;
     private final SchedulerClient scheduler;
@@ -35,14 +42,49 @@ public class JobService {
         this.progress = progress;
     }
 
-    public JsonNode submit(String owner, SubmitJobRequest request) {
+    /** @param idempotencyKey passed on to the scheduler, which answers a repeated key with the job it made (null: none) */
+    public JsonNode submit(String owner, String idempotencyKey, SubmitJobRequest request) {
         checkRecipe(request.recipe());
         checkTrainable(datasets.get(owner, request.datasetId()));
-        return Downstream.call(Downstream.SCHEDULER_SERVICE, () -> scheduler.submit(owner, request));
+        return Downstream.call(Downstream.SCHEDULER_SERVICE, () -> scheduler.submit(owner, idempotencyKey, request));
     }
 
-    public JsonNode list(String owner) {
-        return Downstream.call(Downstream.PROGRESS_SERVICE, () -> progress.list(owner));
+    /**
+     * The owner's jobs, newest first; with {@code name}, only the job of that name. progress-service
+     * filters by name once it supports it; filtering here too keeps the answer right either way.
+     */
+    public JsonNode list(String owner, String name) {
+        JsonNode jobs = Downstream.call(Downstream.PROGRESS_SERVICE, () -> progress.list(owner, name));
+        return name == null ? jobs : named(jobs, name);
+    }
+
+    public RestResponse<JsonNode> cancel(String owner, UUID id) {
+        return Downstream.call(Downstream.SCHEDULER_SERVICE, () -> scheduler.cancel(owner, id));
+    }
+
+    /**
+     * Server-sent events of progress-service about the owner's jobs, or one job of theirs (blocking:
+     * another user's job is a 404 before the stream opens). Once a stream is open its answer is sent,
+     * so a stream that fails ends instead: clients reconnect, or poll when it never delivered anything.
+     */
+    public Multi<SseEvent<String>> stream(String owner, UUID id) {
+        if (id != null) {
+            get(owner, id);
+        }
+        return Downstream.stream(Downstream.PROGRESS_SERVICE,
+                        () -> id == null ? progress.stream(owner) : progress.stream(owner, id))
+                .onFailure().invoke(e -> LOG.infof("job stream of progress-service ended: %s", e.getMessage()))
+                .onFailure().recoverWithCompletion();
+    }
+
+    static JsonNode named(JsonNode jobs, String name) {
+        ArrayNode matching = JsonNodeFactory.instance.arrayNode();
+        jobs.forEach(job -> {
+            if (name.equals(job.path("name").asText(null))) {
+                matching.add(job);
+            }
+        });
+        return matching;
     }
 
     public JsonNode get(String owner, UUID id) {

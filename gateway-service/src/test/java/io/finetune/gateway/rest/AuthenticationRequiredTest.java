@@ -21,6 +21,10 @@ class AuthenticationRequiredTest {
             POST, /api/v1/jobs
             GET,  /api/v1/jobs
             GET,  /api/v1/jobs/{id}
+            POST, /api/v1/jobs/{id}/cancel
+            GET,  /api/v1/jobs/stream
+            GET,  /api/v1/jobs/{id}/stream
+            GET,  /api/v1/recipes
             """;
 
     @ParameterizedTest

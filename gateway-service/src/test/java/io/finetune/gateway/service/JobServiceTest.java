@@ -60,4 +60,13 @@ class JobServiceTest {
         Problem problem = assertThrows(ProblemException.class, () -> JobService.checkRecipe("gpt-from-scratch")).problem();
         assertEquals("recipe", problem.errors().get(0).field());
     }
+
+    @Test
+    void namedKeepsOnlyTheJobsOfThatExactName() throws Exception {
+        JsonNode jobs = new ObjectMapper().readTree(
+                "[{\"name\":\"a\"},{\"name\":\"ab\"},{\"name\":\"A\"},{}]");
+        assertEquals(1, JobService.named(jobs, "a").size());
+        assertEquals("a", JobService.named(jobs, "a").get(0).path("name").asText());
+        assertEquals(0, JobService.named(jobs, "b").size());
+    }
 }

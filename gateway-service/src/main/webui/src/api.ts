@@ -1,0 +1,123 @@
+// The gateway's public API (/api/v1), as the UI uses it. Errors arrive as problem+json (RFC 9457).
+
+export interface FieldError { field: string; message: string }
+
+export interface Problem { status: number; title?: string; detail?: string; errors?: FieldError[] }
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+  }
+}
+
+export interface ValidationProblem { line: number | null; column: string | null; message: string }
+
+export interface Dataset {
+  id: string; name: string; status: string; rows: number | null; bytes: number | null;
+  columns: string[] | null; problems: ValidationProblem[] | null; createdAt: string;
+  uploadUrl?: string; uploadMethod?: string;
+}
+
+export interface Job {
+  id: string; name: string; status: string; reason: string | null; recipe: string | null; datasetId: string;
+  queuedAt: string | null; startedAt: string | null; finishedAt: string | null;
+  epoch: number | null; epochs: number | null;
+  trainLoss: number | null; trainAccuracy: number | null;
+  validationLoss: number | null; validationAccuracy: number | null; modelUri: string | null;
+}
+
+export interface EpochEntry {
+  epoch: number; trainLoss: number | null; trainAccuracy: number | null;
+  validationLoss: number | null; validationAccuracy: number | null;
+  samplesPerSecond: number | null; elapsedMillis: number | null; completedAt: string | null;
+}
+
+export interface JobDetail extends Job { hyperparameters: Record<string, unknown> | null; epochHistory: EpochEntry[] }
+
+export interface Recipe { name: string; hyperparameters: Record<string, number> }
+
+export interface SubmitJob {
+  name: string; datasetId: string; recipe: string; epochs: number; hyperparameters: Record<string, number>;
+}
+
+const USER_KEY = 'finetune.user';
+const BASE = '/api/v1';
+
+/**
+ * Local runs have no authenticating proxy: the user typed into the header is sent as X-User, which
+ * the gateway trusts only in that mode. Behind the production proxy the bearer token decides.
+ */
+export function currentUser(): string {
+  return localStorage.getItem(USER_KEY) ?? '';
+}
+
+export function setCurrentUser(user: string): void {
+  localStorage.setItem(USER_KEY, user.trim());
+}
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const h: Record<string, string> = { Accept: 'application/json', ...extra };
+  const user = currentUser();
+  if (user) h['X-User'] = user;
+  return h;
+}
+
+async function problemOf(response: Response): Promise<Problem> {
+  try {
+    const body = await response.json();
+    return { status: response.status, ...body };
+  } catch {
+    return { status: response.status, title: response.statusText };
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+  const init: RequestInit = { method, headers: headers(body === undefined ? extra : { 'Content-Type': 'application/json', ...extra }) };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(BASE + path, init);
+  if (!response.ok) throw new ApiError(await problemOf(response));
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export const api = {
+  recipes: () => request<Recipe[]>('GET', '/recipes'),
+  datasets: () => request<Dataset[]>('GET', '/datasets'),
+  dataset: (id: string) => request<Dataset>('GET', `/datasets/${id}`),
+  createDataset: (name: string) => request<Dataset>('POST', '/datasets', { name }),
+  completeDataset: (id: string) => request<Dataset>('POST', `/datasets/${id}/complete`),
+  /** progress-service filters by name once it supports it; callers filter again so that either way is right. */
+  jobsNamed: (name: string) => request<Job[]>('GET', `/jobs?name=${encodeURIComponent(name)}`),
+  jobs: () => request<Job[]>('GET', '/jobs'),
+  job: (id: string) => request<JobDetail>('GET', `/jobs/${id}`),
+  submitJob: (job: SubmitJob, idempotencyKey: string) =>
+    request<Job>('POST', '/jobs', job, { 'Idempotency-Key': idempotencyKey }),
+  cancelJob: (id: string) => request<Job>('POST', `/jobs/${id}/cancel`),
+};
+
+/**
+ * Follows a server-sent event stream of the gateway with fetch rather than EventSource, which
+ * cannot send the X-User header. Resolves when the stream ends; rejects when it cannot be opened.
+ */
+export async function followStream(path: string, onEvent: (name: string, data: string) => void, signal: AbortSignal): Promise<void> {
+  const response = await fetch(BASE + path, { headers: headers({ Accept: 'text/event-stream' }), signal });
+  if (!response.ok || !response.body) throw new ApiError(await problemOf(response));
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
+      let name = 'message';
+      const data: string[] = [];
+      for (const line of block.split(/\r?\n/)) {
+        if (line.startsWith('event:')) name = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length > 0) onEvent(name, data.join('\n'));
+    }
+  }
+}

@@ -1,0 +1,185 @@
+// The execution screen: name the job, upload or pick a dataset, choose the recipe and its
+// hyperparameters, submit.
+import { api, ApiError, type Dataset, type Recipe } from '../api';
+import { h, replace } from '../dom';
+import { mountUploader } from '../upload';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const NAME_RULE = '1 to 63 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
+const DEFAULT_EPOCHS = 5;
+
+export async function executeScreen(main: HTMLElement, signal: AbortSignal): Promise<void> {
+  const nameInput = h('input', { id: 'job-name', name: 'name', required: true, maxlength: 63, autocomplete: 'off',
+    spellcheck: 'false', 'aria-describedby': 'job-name-status' });
+  const nameStatus = h('p', { id: 'job-name-status', class: 'hint', 'aria-live': 'polite' }, NAME_RULE);
+
+  const sourceUpload = h('input', { type: 'radio', name: 'source', id: 'source-upload', value: 'upload', checked: true });
+  const sourceExisting = h('input', { type: 'radio', name: 'source', id: 'source-existing', value: 'existing' });
+  const uploadBox = h('div', { id: 'upload', class: 'upload' });
+  const existingSelect = h('select', { id: 'dataset-select', name: 'datasetId', disabled: true, 'aria-label': 'Existing dataset' });
+  const datasetStatus = h('div', { id: 'dataset-status', 'aria-live': 'polite' });
+
+  const recipeSelect = h('select', { id: 'recipe', name: 'recipe' });
+  const hyperBox = h('div', { class: 'grid' });
+  const epochsInput = h('input', { id: 'epochs', name: 'epochs', type: 'number', min: 1, max: 1000, step: 1, value: DEFAULT_EPOCHS, required: true });
+  const submitButton = h('button', { type: 'submit', id: 'submit', class: 'primary' }, 'Start fine-tuning');
+  const formStatus = h('div', { id: 'form-status', role: 'alert' });
+
+  let dataset: Dataset | null = null;
+  let recipes: Recipe[] = [];
+  let nameTaken = false;
+  // One key per form: a double click or a retry after a lost answer does not start a second job.
+  let idempotencyKey = crypto.randomUUID();
+
+  function showDataset(d: Dataset | null): void {
+    dataset = d;
+    if (!d) return replace(datasetStatus);
+    if (d.status === 'rejected') {
+      replace(datasetStatus, h('div', { class: 'problem', id: 'dataset-problems' },
+        h('strong', {}, `Dataset ${d.name} was rejected. Fix the file and upload it again:`),
+        h('ul', {}, ...(d.problems ?? []).map((p) => h('li', {},
+          p.line !== null ? h('span', { class: 'line' }, `line ${p.line}`) : null,
+          p.column ? ` column ${p.column}` : '', (p.line !== null || p.column) ? ': ' : '', p.message)))));
+    } else {
+      replace(datasetStatus, h('p', { class: 'ok', id: 'dataset-ok' },
+        `Dataset ${d.name}: ${d.status}`, d.rows !== null ? `, ${d.rows} rows` : '',
+        d.columns ? `, columns ${d.columns.join(', ')}` : ''));
+    }
+  }
+
+  let nameTimer: number | undefined;
+  let nameCheck = 0;
+  async function checkName(): Promise<void> {
+    const name = nameInput.value.trim();
+    const check = ++nameCheck;
+    nameTaken = false;
+    nameInput.removeAttribute('aria-invalid');
+    if (!name) return replace(nameStatus, NAME_RULE);
+    if (!NAME.test(name)) {
+      nameInput.setAttribute('aria-invalid', 'true');
+      return replace(nameStatus, h('span', { class: 'error' }, `Invalid name: ${NAME_RULE}`));
+    }
+    try {
+      const jobs = await api.jobsNamed(name);
+      if (check !== nameCheck) return;
+      nameTaken = jobs.some((j) => j.name === name);
+      if (nameTaken) {
+        nameInput.setAttribute('aria-invalid', 'true');
+        replace(nameStatus, h('span', { class: 'error', id: 'name-taken' }, `You already have a job named ${name}.`));
+      } else {
+        replace(nameStatus, h('span', { class: 'ok' }, 'Name available'));
+      }
+    } catch (e) {
+      if (check === nameCheck) replace(nameStatus, h('span', { class: 'error' }, (e as Error).message));
+    }
+  }
+  nameInput.addEventListener('input', () => {
+    window.clearTimeout(nameTimer);
+    nameTimer = window.setTimeout(checkName, 250);
+  });
+
+  function renderHyperparameters(): void {
+    const recipe = recipes.find((r) => r.name === recipeSelect.value);
+    replace(hyperBox, ...Object.entries(recipe?.hyperparameters ?? {}).map(([key, value]) => h('label', {},
+      h('span', {}, key),
+      h('input', { name: `hp.${key}`, id: `hp-${key}`, type: 'number', step: 'any', min: 0, value, 'data-hyper': key, required: true }))));
+  }
+  recipeSelect.addEventListener('change', renderHyperparameters);
+
+  function useSource(): void {
+    const upload = sourceUpload.checked;
+    uploadBox.hidden = !upload;
+    existingSelect.disabled = upload;
+    showDataset(null);
+    if (!upload) pickExisting();
+  }
+  sourceUpload.addEventListener('change', useSource);
+  sourceExisting.addEventListener('change', useSource);
+
+  let existing: Dataset[] = [];
+  async function loadDatasets(): Promise<void> {
+    existing = (await api.datasets()).filter((d) => d.status === 'validated' || d.status === 'validating');
+    replace(existingSelect, ...(existing.length ? existing.map((d) => h('option', { value: d.id },
+      `${d.name} (${d.rows ?? '?'} rows, ${new Date(d.createdAt).toLocaleDateString()})`))
+      : [h('option', { value: '' }, 'No validated dataset yet')]));
+  }
+  function pickExisting(): void {
+    showDataset(existing.find((d) => d.id === existingSelect.value) ?? null);
+  }
+  existingSelect.addEventListener('change', pickExisting);
+
+  const form = h('form', { id: 'job-form', novalidate: true },
+    h('h1', {}, 'New fine-tuning job'),
+    h('section', {},
+      h('label', { for: 'job-name' }, 'Job name'), nameInput, nameStatus),
+    h('fieldset', {},
+      h('legend', {}, 'Dataset'),
+      h('div', { class: 'row' },
+        h('label', { class: 'inline' }, sourceUpload, ' Upload a CSV file'),
+        h('label', { class: 'inline' }, sourceExisting, ' Use an existing dataset')),
+      uploadBox, existingSelect, datasetStatus),
+    h('fieldset', {},
+      h('legend', {}, 'Training'),
+      h('div', { class: 'grid' },
+        h('label', {}, h('span', {}, 'Recipe'), recipeSelect),
+        h('label', {}, h('span', {}, 'Epochs'), epochsInput)),
+      h('p', { class: 'hint' }, 'Hyperparameters (the recipe\'s defaults):'),
+      hyperBox),
+    submitButton, formStatus);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await submit();
+  });
+  replace(main, form);
+  const uppy = mountUploader(uploadBox, {
+    onValidating: (file) => replace(datasetStatus, h('p', { class: 'hint' }, `${file} uploaded; validating…`)),
+    onDataset: showDataset,
+    onError: (message) => replace(datasetStatus, h('p', { class: 'error' }, `Upload failed: ${message}`)),
+  });
+  signal.addEventListener('abort', () => uppy.destroy());
+
+  async function submit(): Promise<void> {
+    replace(formStatus);
+    const name = nameInput.value.trim();
+    const errors: string[] = [];
+    if (!NAME.test(name)) errors.push(`Job name: ${NAME_RULE}`);
+    if (nameTaken) errors.push(`Job name: you already have a job named ${name}`);
+    if (!dataset) errors.push('Dataset: upload a file or choose an existing dataset');
+    else if (dataset.status === 'rejected') errors.push('Dataset: it was rejected by validation; upload a corrected file');
+    const epochs = Number(epochsInput.value);
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > 1000) errors.push('Epochs: a whole number from 1 to 1000');
+    const hyperparameters: Record<string, number> = {};
+    hyperBox.querySelectorAll<HTMLInputElement>('input[data-hyper]').forEach((input) => {
+      const value = Number(input.value);
+      if (!(value > 0)) errors.push(`${input.dataset.hyper}: a positive number`);
+      hyperparameters[input.dataset.hyper!] = value;
+    });
+    if (errors.length) {
+      return replace(formStatus, h('div', { class: 'problem' }, h('ul', {}, ...errors.map((m) => h('li', {}, m)))));
+    }
+    submitButton.disabled = true;
+    try {
+      const job = await api.submitJob({ name, datasetId: dataset!.id, recipe: recipeSelect.value, epochs, hyperparameters }, idempotencyKey);
+      idempotencyKey = crypto.randomUUID();
+      location.hash = `#/jobs?created=${encodeURIComponent(job.id)}`;
+    } catch (err) {
+      const problem = err instanceof ApiError ? err.problem : { status: 0, detail: (err as Error).message };
+      if (problem.status === 409) {
+        nameTaken = true;
+        nameInput.setAttribute('aria-invalid', 'true');
+        replace(nameStatus, h('span', { class: 'error', id: 'name-taken' }, `You already have a job named ${name}.`));
+      }
+      replace(formStatus, h('div', { class: 'problem' },
+        h('strong', {}, problem.detail ?? problem.title ?? 'The job could not be started'),
+        problem.errors?.length ? h('ul', {}, ...problem.errors.map((fe) => h('li', {}, `${fe.field}: ${fe.message}`))) : null));
+    } finally {
+      submitButton.disabled = false;
+    }
+  }
+
+  const [recipeList] = await Promise.all([api.recipes(), loadDatasets()]);
+  recipes = recipeList;
+  replace(recipeSelect, ...recipes.map((r) => h('option', { value: r.name }, r.name)));
+  renderHyperparameters();
+  nameInput.focus();
+}

@@ -1,0 +1,123 @@
+package io.finetune.gateway.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The gateway's behaviour around owning services' answers, against {@link StubDownstream}. */
+@QuarkusTest
+@WithTestResource(StubDownstream.class)
+class StubbedDownstreamTest {
+
+    private static final String OTHER_USER = "user-" + UUID.randomUUID();
+
+    @Test
+    void listHasAnETagAndAnswers304WhileUnchanged() {
+        Response first = owner().get("/api/v1/jobs").then().statusCode(200)
+                .header("ETag", notNullValue()).header("Cache-Control", containsString("no-cache"))
+                .body("name", equalTo(java.util.List.of("first", "second"))).extract().response();
+        String etag = first.header("ETag");
+
+        owner().header("If-None-Match", etag).get("/api/v1/jobs").then().statusCode(304)
+                .header("ETag", etag).body(emptyString());
+
+        StubDownstream.epoch++;
+        owner().header("If-None-Match", etag).get("/api/v1/jobs").then().statusCode(200)
+                .header("ETag", not(etag)).body("[0].epoch", equalTo(StubDownstream.epoch));
+    }
+
+    @Test
+    void nameFilterAnswersOnlyTheJobOfThatName() {
+        owner().queryParam("name", "second").get("/api/v1/jobs").then().statusCode(200)
+                .body("$", hasSize(1)).body("[0].name", equalTo("second"));
+        owner().queryParam("name", "third").get("/api/v1/jobs").then().statusCode(200).body("$", hasSize(0));
+        assertEquals("third", query(StubDownstream.SEEN.get("GET /jobs")), "the filter goes on to progress-service");
+    }
+
+    @Test
+    void cancelPassesTheSchedulersAnswerThroughAndAnotherUsersJobIs404() {
+        owner().post("/api/v1/jobs/" + StubDownstream.JOB + "/cancel").then().statusCode(202)
+                .body("id", equalTo(StubDownstream.JOB));
+        assertEquals(StubDownstream.OWNER, StubDownstream.SEEN.get("POST /jobs/" + StubDownstream.JOB + "/cancel").get("x-owner"));
+
+        given().header("X-User", OTHER_USER).post("/api/v1/jobs/" + StubDownstream.JOB + "/cancel")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().header("X-User", OTHER_USER).get("/api/v1/jobs/" + StubDownstream.JOB)
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void streamPassesEventsThroughWithTheirIdsAndNames() {
+        String body = owner().accept("text/event-stream").get("/api/v1/jobs/stream").then().statusCode(200)
+                .contentType(containsString("text/event-stream")).extract().asString();
+        assertTrue(body.contains("id:7") || body.contains("id: 7"), body);
+        assertTrue(body.contains("event:job") || body.contains("event: job"), body);
+        assertTrue(body.contains("\"name\":\"first\""), body);
+    }
+
+    @Test
+    void streamOfAnotherUsersJobIs404() {
+        given().header("X-User", OTHER_USER).accept("text/event-stream")
+                .get("/api/v1/jobs/" + StubDownstream.JOB + "/stream")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void requestIdIsMadeWhenMissingEchoedAndPassedOn() {
+        String made = owner().get("/api/v1/jobs/" + StubDownstream.JOB).then().statusCode(200)
+                .header("X-Request-Id", matchesPattern("[0-9a-f-]{36}")).extract().header("X-Request-Id");
+        assertEquals(made, StubDownstream.SEEN.get("GET /jobs/" + StubDownstream.JOB).get("x-request-id"));
+
+        owner().header("X-Request-Id", "trace-42").get("/api/v1/jobs/" + StubDownstream.JOB).then()
+                .header("X-Request-Id", "trace-42");
+        assertEquals("trace-42", StubDownstream.SEEN.get("GET /jobs/" + StubDownstream.JOB).get("x-request-id"));
+
+        owner().header("X-Request-Id", "bad id\u00e9").get("/api/v1/recipes").then().statusCode(200)
+                .header("X-Request-Id", matchesPattern("[0-9a-f-]{36}"));
+    }
+
+    @Test
+    void idempotencyKeyGoesOnToTheScheduler() {
+        owner().header("Idempotency-Key", "key-" + UUID.randomUUID()).contentType(ContentType.JSON)
+                .body(Map.of("name", "first", "datasetId", StubDownstream.DATASET, "epochs", 2))
+                .post("/api/v1/jobs").then().statusCode(201);
+        assertTrue(StubDownstream.SEEN.get("POST /jobs").get("idempotency-key").startsWith("key-"));
+
+        owner().header("Idempotency-Key", "two words").contentType(ContentType.JSON)
+                .body(Map.of("name", "first", "datasetId", StubDownstream.DATASET, "epochs", 2))
+                .post("/api/v1/jobs").then().statusCode(422)
+                .body("errors[0].field", equalTo("Idempotency-Key"));
+    }
+
+    @Test
+    void recipesListTheCatalogueWithDefaults() {
+        owner().get("/api/v1/recipes").then().statusCode(200)
+                .body("[0].name", equalTo("tabular-classification"))
+                .body("[0].hyperparameters.learningRate", equalTo(0.01f))
+                .body("[0].hyperparameters.batchSize", equalTo(32));
+    }
+
+    private static RequestSpecification owner() {
+        return given().header("X-User", StubDownstream.OWNER);
+    }
+
+    private static String query(Map<String, String> headers) {
+        return headers == null ? null : headers.get("query-name");
+    }
+}
