@@ -2,11 +2,23 @@ package io.finetune.gateway.rest;
 
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 
-/** {@code POST /api/v1/datasets}: opens an upload session for a new dataset. */
+/**
+ * {@code POST /api/v1/datasets}: opens an upload session for a new dataset.
+ *
+ * @param size the file's size in bytes (optional; checked against the limit, decides single PUT or multipart)
+ * @param contentType the file's media type (optional), e.g. {@code text/csv}
+ * @param upload {@code single} or {@code multipart} (optional; by default multipart for a file larger than one part)
+ */
 public record CreateDatasetRequest(
         @NotNull(message = "is required")
         @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}",
                 message = "must be 1 to 100 characters: letters, digits, spaces, '.', '_' or '-', starting with a letter or digit")
-        String name) {
+        String name,
+        @Positive(message = "must be the file's size in bytes, at least 1")
+        Long size,
+        String contentType,
+        @Pattern(regexp = "single|multipart", message = "must be \"single\" or \"multipart\"")
+        String upload) {
 }

@@ -7,6 +7,7 @@ import io.finetune.gateway.rest.CreateDatasetRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Datasets are dataset-service's: the gateway only routes, on behalf of the owner. */
 @ApplicationScoped
@@ -30,7 +31,23 @@ public class DatasetService {
         return Downstream.call(Downstream.DATASET_SERVICE, () -> datasets.get(owner, id));
     }
 
-    public JsonNode complete(String owner, UUID id) {
-        return Downstream.call(Downstream.DATASET_SERVICE, () -> datasets.complete(owner, id));
+    public JsonNode presignParts(String owner, UUID id, JsonNode request) {
+        return Downstream.call(Downstream.DATASET_SERVICE, () -> datasets.presignParts(owner, id, request));
+    }
+
+    public JsonNode storedParts(String owner, UUID id) {
+        return Downstream.call(Downstream.DATASET_SERVICE, () -> datasets.storedParts(owner, id));
+    }
+
+    /** dataset-service's status (200 done, 202 validating) and body. */
+    public RestResponse<JsonNode> complete(String owner, UUID id, JsonNode request) {
+        return Downstream.call(Downstream.DATASET_SERVICE, () -> datasets.complete(owner, id, request));
+    }
+
+    public void delete(String owner, UUID id) {
+        Downstream.call(Downstream.DATASET_SERVICE, () -> {
+            datasets.delete(owner, id);
+            return null;
+        });
     }
 }

@@ -79,6 +79,35 @@ class DatasetResourceTest {
         unavailable(api().get("/api/v1/datasets"));
         unavailable(api().get("/api/v1/datasets/" + id));
         unavailable(api().post("/api/v1/datasets/" + id + "/complete"));
+        unavailable(api().contentType(ContentType.JSON).body("{\"parts\": [{\"partNumber\": 1, \"etag\": \"e\"}]}")
+                .post("/api/v1/datasets/" + id + "/complete"));
+        unavailable(api().contentType(ContentType.JSON).body(Map.of("partNumbers", new int[] {1, 2}))
+                .post("/api/v1/datasets/" + id + "/parts"));
+        unavailable(api().get("/api/v1/datasets/" + id + "/parts"));
+        unavailable(api().delete("/api/v1/datasets/" + id));
+    }
+
+    @Test
+    void multipartCreateFieldsAreCheckedAtTheEdge() {
+        unavailable(api().contentType(ContentType.JSON)
+                .body(Map.of("name", "big", "size", 10L << 30, "contentType", "text/csv", "upload", "multipart"))
+                .post("/api/v1/datasets"));
+        api().contentType(ContentType.JSON).body(Map.of("name", "big", "size", 0))
+                .post("/api/v1/datasets")
+                .then().statusCode(422)
+                .body("errors.field", hasItem("size"));
+        api().contentType(ContentType.JSON).body(Map.of("name", "big", "upload", "sideways"))
+                .post("/api/v1/datasets")
+                .then().statusCode(422)
+                .body("errors.field", hasItem("upload"));
+    }
+
+    @Test
+    void presigningPartsNeedsABody() {
+        api().contentType(ContentType.JSON)
+                .post("/api/v1/datasets/" + UUID.randomUUID() + "/parts")
+                .then().statusCode(422)
+                .contentType("application/problem+json");
     }
 
     private static void unavailable(io.restassured.response.Response response) {
