@@ -108,7 +108,8 @@ public class TrainingService {
                     Files.createDirectory(workDir.resolve("checkpoints")));
             controls.register(run);
             long interval = config.heartbeatInterval().toMillis();
-            heartbeat = heartbeats.scheduleAtFixedRate(run::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
+            // Fixed delay: after a slow send (broker trouble) heartbeats do not burst to catch up
+            heartbeat = heartbeats.scheduleWithFixedDelay(run::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
 
             TrainingRecipe recipe = recipeOf(dispatch);
             if (dispatch.epochs() < 1) {
