@@ -49,6 +49,8 @@ public interface SchedulerConfig {
 
     Policy policy();
 
+    Preemption preemption();
+
     Dispatch dispatch();
 
     Outbox outbox();
@@ -91,6 +93,24 @@ public interface SchedulerConfig {
         /** Jobs an owner may have validating or queued; a submission beyond answers 429. */
         @WithDefault("20")
         int maxQueuedPerUser();
+    }
+
+    /**
+     * An interactive-class job that waits while every slot of its lane runs lower-class work gets a
+     * slot by preempting the lowest-priority running job, which checkpoints, stops and is requeued.
+     */
+    interface Preemption {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long the interactive job waits before a running job is preempted for it. */
+        @WithDefault("5m")
+        Duration after();
+
+        /** A job that has run for less than this is never preempted, so no job is preempted over and over. */
+        @WithDefault("15m")
+        Duration minRunTime();
     }
 
     interface Dispatch {

@@ -63,6 +63,9 @@ public class Job extends PanacheEntityBase {
     /** When the owner asked to cancel the running attempt; the trainer has not confirmed yet. */
     @Column(name = "cancel_requested_at")
     public Instant cancelRequestedAt;
+    /** When the scheduler asked the running attempt to checkpoint and stop for higher-priority work. */
+    @Column(name = "preempt_requested_at")
+    public Instant preemptRequestedAt;
 
     public static List<Job> validatingOn(UUID datasetId) {
         return list("datasetId = ?1 and status = ?2", datasetId, JobStatus.VALIDATING);

@@ -37,6 +37,10 @@ public class JobTransitions {
         job.status = status;
         job.reason = reason;
         job.sequence++;
+        if (!status.holdsSlot()) {
+            // a command to the attempt that just ended is answered or moot
+            job.preemptRequestedAt = null;
+        }
         switch (status) {
             case QUEUED -> {
                 job.queuedAt = now;

@@ -11,13 +11,17 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Looks after the jobs that hold slots: a job past the run-time limit is stopped and timed out, a
- * running job whose trainer went silent is requeued (or failed after its last attempt), and a
- * cancel its trainer never confirmed is completed.
+ * running job whose trainer went silent is requeued (or failed after its last attempt), a cancel
+ * its trainer never confirmed is completed, and a lane full of lower-class work that keeps an
+ * interactive job waiting gets one of its jobs preempted.
  */
 @ApplicationScoped
 public class Watchdog {
@@ -71,7 +75,55 @@ public class Watchdog {
             LOG.infof("Job %s: %s (%s)", job.id, job.status.wireName(), job.reason);
             changed++;
         }
+        if (config.preemption().enabled()) {
+            List<Job> stillHolding = holding.stream().filter(j -> j.status.holdsSlot()).toList();
+            for (var lane : config.lanes().entrySet()) {
+                List<Job> inLane = stillHolding.stream().filter(j -> j.lane.equals(lane.getKey())).toList();
+                if (preemptFor(lane.getKey(), lane.getValue().slots(), inLane, now)) {
+                    changed++;
+                }
+            }
+        }
         return changed;
+    }
+
+    /**
+     * Tells the lowest-priority running job of a full lane to checkpoint and stop when an
+     * interactive-class job has waited longer than {@code scheduler.preemption.after} and every slot
+     * runs lower-class work. One preemption at a time per lane; jobs younger than the minimum run
+     * time are spared; the latest started of the lowest class goes, as it loses the least work.
+     */
+    private boolean preemptFor(String lane, int slots, List<Job> holding, Instant now) {
+        String interactive = PriorityClass.INTERACTIVE.wireName();
+        if (holding.size() < slots || holding.stream().anyMatch(j -> interactive.equals(j.priorityClass)
+                || j.preemptRequestedAt != null || j.cancelRequestedAt != null)) {
+            return false;
+        }
+        Map<String, Integer> byOwner = Job.holdingByOwner();
+        Optional<Job> waiting = Job.<Job>list("lane = ?1 and status = ?2 and priorityClass = ?3 and queuedAt < ?4",
+                        lane, JobStatus.QUEUED, interactive, now.minus(config.preemption().after())).stream()
+                // a job its owner's running quota holds back could not use the slot
+                .filter(j -> byOwner.getOrDefault(j.owner, 0) < config.policy().maxRunningPerUser())
+                .findFirst();
+        if (waiting.isEmpty()) {
+            return false;
+        }
+        Optional<Job> victim = holding.stream()
+                .filter(j -> j.status == JobStatus.RUNNING
+                        && !j.startedAt.plus(config.preemption().minRunTime()).isAfter(now))
+                .max(Comparator.comparing((Job j) -> rank(j.priorityClass)).thenComparing(j -> j.startedAt));
+        if (victim.isEmpty()) {
+            return false;
+        }
+        Job job = victim.get();
+        job.preemptRequestedAt = now;
+        transitions.command(job, TrainingControl.PREEMPT, "preempted for interactive job " + waiting.get().id);
+        LOG.infof("Job %s: preempted in lane %s for interactive job %s", job.id, lane, waiting.get().id);
+        return true;
+    }
+
+    private static int rank(String priorityClass) {
+        return PriorityClass.fromWire(priorityClass).orElse(PriorityClass.BATCH).ordinal();
     }
 
     private Instant silentSince(Job job) {
