@@ -29,7 +29,7 @@ import java.util.zip.GZIPInputStream;
  * <p>Memory is bounded whatever the file size: fixed buffers, one row at a time (at most
  * {@value #MAX_ROW_CHARS} characters), and at most {@value #MAX_CLASSES} labels of at most
  * {@value #MAX_LABEL_CHARS} characters counted; a few MiB in all (DatasetValidatorHeapTest runs it in a
- * 64 MiB heap over a file many times larger).
+ * 32 MiB heap over a file many times larger).
  *
  * <p>Each problem names its line and column and says how to fix it. The first
  * {@value Problems#MAX_PROBLEMS} are kept; the rest of the file is still read, and one last entry says
