@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,13 @@ public class Quickstart implements Callable<Integer> {
         if (put.statusCode() != 200) {
             throw new IllegalStateException("upload to the store failed: " + put.statusCode() + " " + put.body());
         }
-        JsonNode ds = call("POST", "/api/v1/datasets/" + upload.get("id").asText() + "/complete", null, 200);
+        String datasetPath = "/api/v1/datasets/" + upload.get("id").asText();
+        JsonNode ds = call("POST", datasetPath + "/complete", null, 200, 202);
+        // a large file is validated behind a 202: ask again until it has an outcome
+        while ("validating".equals(ds.get("status").asText())) {
+            Thread.sleep(500);
+            ds = call("GET", datasetPath, null, 200);
+        }
         System.out.printf("dataset %s: %s, %d rows, columns %s%n", ds.get("name").asText(), ds.get("status").asText(),
                 ds.path("rows").asLong(), ds.path("columns"));
         if (!"validated".equals(ds.get("status").asText())) {
@@ -117,7 +124,7 @@ public class Quickstart implements Callable<Integer> {
         return json.readTree(response.body());
     }
 
-    private JsonNode call(String method, String path, Object body, int expected) throws Exception {
+    private JsonNode call(String method, String path, Object body, int... expected) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).header("X-User", user);
         if (body != null) {
             request.header("Content-Type", "application/json")
@@ -126,7 +133,7 @@ public class Quickstart implements Callable<Integer> {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
+        if (Arrays.stream(expected).noneMatch(status -> status == response.statusCode())) {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return json.readTree(response.body());
