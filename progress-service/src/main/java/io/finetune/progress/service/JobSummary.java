@@ -9,8 +9,8 @@ import java.util.UUID;
  *
  * @param lane the trainer lane the scheduler put it in
  * @param priorityClass {@code interactive}, {@code production} or {@code batch}
- * @param position while queued: 1 + the jobs of its lane queued before it. An estimate: the
- *        scheduler releases the cheapest job first (with aging), not the oldest.
+ * @param position while queued in a lane: 1 + the jobs of its lane queued before it. An estimate:
+ *        the scheduler releases the cheapest job first (with aging), not the oldest.
  * @param errorKind when failed: the trainer's cause of the latest failure ({@code user-data},
  *        {@code infrastructure}, {@code out-of-memory}); null when the trainer reported none
  */

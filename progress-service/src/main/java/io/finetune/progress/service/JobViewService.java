@@ -49,7 +49,7 @@ public class JobViewService {
                    case when v.status = 'failed' then v.error_kind end as error_kind,
                    case when v.status = 'queued' then
                        (select count(*) + 1 from job_view q
-                        where q.status = 'queued' and q.lane is not distinct from v.lane
+                        where q.status = 'queued' and q.lane = v.lane
                           and (q.queued_at, q.id) < (v.queued_at, v.id)) end as position,
                    e.epoch, e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy
             """;
