@@ -12,6 +12,13 @@ public interface TrainerConfig {
     /** Names this worker in its events; defaults to host name and pid (env TRAINER_WORKER_ID). */
     Optional<String> workerId();
 
+    /**
+     * Laptop mode, set by the entry point when it gets {@code --dataset}: trains one local file, takes
+     * no jobs from Kafka.
+     */
+    @WithDefault("false")
+    boolean local();
+
     /** How often a running job sends {@code training.heartbeat}, also in the middle of a long epoch. */
     @WithDefault("15s")
     Duration heartbeatInterval();

@@ -48,6 +48,9 @@ public class ControlConsumer {
     /** Where reading goes on after a reconnect, so commands sent meanwhile are not skipped. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
 
+    /** Laptop mode ({@code --dataset}): no jobs from Kafka. */
+    private final boolean local;
+
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> polling;
     private Thread thread;
@@ -60,9 +63,13 @@ public class ControlConsumer {
         this.workerId = trainingService.workerId();
         this.objectMapper = objectMapper;
         this.registry = registry;
+        this.local = config.local();
     }
 
     void start(@Observes StartupEvent event) {
+        if (local) {
+            return;
+        }
         running = true;
         thread = new Thread(this::loop, "trainer-control");
         thread.setDaemon(true);
@@ -70,6 +77,9 @@ public class ControlConsumer {
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (thread == null) {
+            return;
+        }
         running = false;
         KafkaConsumer<String, String> consumer = polling;
         if (consumer != null) {

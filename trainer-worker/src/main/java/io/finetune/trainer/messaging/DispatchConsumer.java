@@ -56,6 +56,9 @@ public class DispatchConsumer {
     private final TrainingService trainingService;
     private final Emitter<String> deadLetters;
 
+    /** Laptop mode ({@code --dataset}): no jobs from Kafka. */
+    private final boolean local;
+
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> polling;
     private Thread thread;
@@ -70,9 +73,13 @@ public class DispatchConsumer {
         this.objectMapper = objectMapper;
         this.trainingService = trainingService;
         this.deadLetters = deadLetters;
+        this.local = config.local();
     }
 
     void start(@Observes StartupEvent event) {
+        if (local) {
+            return;
+        }
         running = true;
         thread = new Thread(this::loop, "trainer-dispatch");
         // A job still training at shutdown must not keep the JVM alive; the scheduler requeues it
@@ -81,6 +88,9 @@ public class DispatchConsumer {
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (thread == null) {
+            return;
+        }
         running = false;
         KafkaConsumer<String, String> consumer = polling;
         if (consumer != null) {
