@@ -35,6 +35,13 @@ public interface SchedulerConfig {
     @WithDefault("2m")
     Duration heartbeatTimeout();
 
+    /**
+     * A dispatched job whose trainer has not reported within this is requeued like a silent one (a
+     * trainer that took the dispatch and died before starting); long enough for a GPU pod to start.
+     */
+    @WithDefault("15m")
+    Duration startTimeout();
+
     /** Attempts a job gets when its trainer is lost or fails for infrastructure reasons. */
     @WithDefault("3")
     int maxAttempts();

@@ -54,9 +54,11 @@ public class JobService {
 
     /**
      * Stores the job as {@code queued} when its dataset is validated, or as {@code validating} while
-     * this service has not yet heard that it is (the dataset event moves it on).
+     * this service has not yet heard that it is (the dataset event moves it on). With an
+     * Idempotency-Key the owner already used, answers that earlier job instead.
      *
-     * @throws ProblemException 422 for invalid fields or a rejected dataset, 409 for a name the owner already uses
+     * @throws ProblemException 422 for invalid fields, a rejected dataset or a key reused for another job,
+     *         409 for a name the owner already uses, 429 beyond the owner's queued quota
      */
     @Transactional
     public Submitted submit(String owner, NewJob request, String idempotencyKey) {

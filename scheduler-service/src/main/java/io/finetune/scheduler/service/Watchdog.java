@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Looks after the jobs that hold slots: a job past the run-time limit is stopped and timed out, a
- * running job whose trainer went silent is requeued (or failed after its last attempt), a cancel
+ * running job whose trainer went silent, or a dispatched one no trainer started, is requeued (or
+ * failed after its last attempt), a cancel
  * its trainer never confirmed is completed, and a lane full of lower-class work that keeps an
  * interactive job waiting gets one of its jobs preempted.
  */
@@ -69,6 +70,9 @@ public class Watchdog {
                 // in case the trainer is alive but cut off: its attempt must not go on beside the next one
                 transitions.command(job, TrainingControl.CANCEL, "no heartbeat; the job was requeued");
                 transitions.retryOrFail(job, "no heartbeat from the trainer for " + config.heartbeatTimeout());
+            } else if (job.status == JobStatus.DISPATCHED && silentSince(job).plus(config.startTimeout()).isBefore(now)) {
+                transitions.command(job, TrainingControl.CANCEL, "not started in time; the job was requeued");
+                transitions.retryOrFail(job, "no trainer started the job within " + config.startTimeout());
             } else {
                 continue;
             }

@@ -171,6 +171,17 @@ class FailuresAndCancelTest {
     }
 
     @Test
+    void aDispatchedJobNoTrainerStartsIsRequeuedAfterTheStartTimeout() {
+        Job job = dispatched("never-started", false);
+        clock.advance(Duration.ofMinutes(14));
+        assertThat(watchdog.check()).as("a GPU pod may take minutes to start").isZero();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(watchdog.check()).isEqualTo(1);
+        await().atMost(WAIT).until(() -> TestData.job(job.id).attempt == 2
+                && TestData.job(job.id).status == JobStatus.DISPATCHED);
+    }
+
+    @Test
     void anInfrastructureFailureIsRetriedAndAUserDataFailureIsNot() {
         Job infra = dispatched("infra", true);
         TestData.publishTraining(TestData.training(TrainingEvent.FAILED, infra, 1, 2, "node lost",
