@@ -25,13 +25,16 @@ import java.util.UUID;
  * (dev/infra start test), each on a free loopback port and with databases of its own for this run,
  * so that what the module tests left behind cannot hold trainer slots or rows here.
  */
-final class Platform implements AutoCloseable {
+public final class Platform implements AutoCloseable {
 
     static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:29092");
     static final String POSTGRES = System.getProperty("e2e.postgres", "127.0.0.1:25432");
     static final String S3 = System.getProperty("e2e.s3", "http://127.0.0.1:29000");
     /** Trainer workers per lane, as the scheduler's default slots: two production jobs train in parallel. */
     static final Map<String, Integer> TRAINERS = Map.of("production", 2, "interactive", 1);
+
+    /** How long the services may take to be ready; a loaded shared machine needs more than a quiet one. */
+    static final long STARTUP_SECONDS = Long.getLong("e2e.startup-seconds", 120);
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path LOGS = Path.of("target", "e2e-logs");
@@ -40,9 +43,19 @@ final class Platform implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final List<String> databases = new ArrayList<>();
-    private final int gatewayPort;
+    private int gatewayPort;
 
-    Platform() throws Exception {
+    public Platform() throws Exception {
+        try {
+            startAll();
+        } catch (Exception | Error e) {
+            // A service that failed to start must not leave the others running (and holding trainer slots).
+            close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
         Files.createDirectories(LOGS);
         int datasetPort = freePort();
         int schedulerPort = freePort();
@@ -66,7 +79,7 @@ final class Platform implements AutoCloseable {
         awaitReady();
     }
 
-    String gatewayUrl() {
+    public String gatewayUrl() {
         return "http://127.0.0.1:" + gatewayPort;
     }
 
@@ -105,7 +118,7 @@ final class Platform implements AutoCloseable {
 
     private void awaitReady() throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(STARTUP_SECONDS));
         for (int i = 0; i < ports.size(); i++) {
             URI ready = URI.create("http://127.0.0.1:" + ports.get(i) + "/q/health/ready");
             while (true) {
@@ -120,7 +133,7 @@ final class Platform implements AutoCloseable {
                     // still starting
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException(ready + " not ready within 120 s; see " + LOGS.toAbsolutePath());
+                    throw new IllegalStateException(ready + " not ready within " + STARTUP_SECONDS + " s; see " + LOGS.toAbsolutePath());
                 }
                 Thread.sleep(250);
             }
