@@ -20,9 +20,9 @@ import org.jboss.resteasy.reactive.client.SseEvent;
 @RegisterRestClient(configKey = Downstream.PROGRESS_SERVICE)
 public interface ProgressClient {
 
-    /** @param name only the job of this name (null: every job); the gateway filters too, see JobService */
+    /** @param name only the job of exactly this name (null: every job); the gateway filters too, see JobService */
     @GET
-    JsonNode list(@HeaderParam(Downstream.OWNER) String owner, @QueryParam("name") String name);
+    JsonNode list(@HeaderParam(Downstream.OWNER) String owner, @QueryParam("nameExact") String name);
 
     @GET
     @Path("/{id}")

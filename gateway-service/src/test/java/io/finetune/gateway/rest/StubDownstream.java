@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * Stands in for the owning services' HTTP APIs (docs/development.md) so that the gateway's own
  * behaviour around an answer can be checked: conditional GETs, pass-through of streams, statuses and
  * headers. Every user owns one job, {@link #JOB}, named {@code first}; another user's job is 404.
- * The headers of the last call of each path are kept in {@link #SEEN} (and {@code ?name=} as {@code query-name}).
+ * The headers of the last call of each path are kept in {@link #SEEN} (and {@code ?nameExact=} as {@code query-name}).
  */
 public class StubDownstream implements QuarkusTestResourceLifecycleManager {
 
@@ -61,14 +61,14 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
         Map<String, String> headers = new ConcurrentHashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
         String query = exchange.getRequestURI().getQuery();
-        if (query != null && query.startsWith("name=")) {
-            headers.put("query-name", query.substring("name=".length()));
+        if (query != null && query.startsWith("nameExact=")) {
+            headers.put("query-name", query.substring("nameExact=".length()));
         }
         SEEN.put(exchange.getRequestMethod() + " " + path, headers);
         boolean owner = OWNER.equals(headers.get("x-owner"));
         Matcher job = JOB_PATH.matcher(path);
         if (path.equals("/jobs") && exchange.getRequestMethod().equals("GET")) {
-            // Ignores ?name= as progress-service did before it had the filter: the gateway filters.
+            // Ignores ?nameExact= as progress-service did before it had the filter: the gateway filters.
             send(exchange, 200, "application/json", owner ? "[" + job("first") + "," + job("second") + "]" : "[]");
         } else if (path.equals("/jobs") && exchange.getRequestMethod().equals("POST")) {
             send(exchange, 201, "application/json", job("first"));
