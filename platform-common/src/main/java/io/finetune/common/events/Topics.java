@@ -12,7 +12,10 @@ public final class Topics {
     public static final String JOBS_EVENTS = "jobs.events";
     /** Facts from a running job (epochs, heartbeats, result), keyed by job id. Produced by trainer-worker. */
     public static final String TRAINING_EVENTS = "training.events";
-    /** One message per job released to a free trainer slot. Its consumer-group lag is what KEDA scales on. */
+    /**
+     * The prefix of each lane's dispatch topic, {@code training.dispatch.<lane>}: one message per job
+     * released to a free trainer slot of the lane. Its consumer-group lag is what KEDA scales on.
+     */
     public static final String TRAINING_DISPATCH = "training.dispatch";
 
     /** Cancel and preempt commands for running jobs, keyed by job id. Every trainer reads all of them. */
