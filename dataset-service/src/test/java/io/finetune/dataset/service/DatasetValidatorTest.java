@@ -63,6 +63,15 @@ class DatasetValidatorTest {
     }
 
     @Test
+    void numbersAreWhatTheRegularExpressionAccepts() {
+        java.util.regex.Pattern regex = java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+        for (String value : List.of("3", "-0.25", "+.5", "5.", "1e-3", "2E+10", "007", ".", "-", "+", "e5", "1e", "1e+",
+                "1.2.3", "1,5", "NaN", "Infinity", "0x1f", " 1", "1 ", "--1", "1e5.5", "", "١٢")) {
+            assertEquals(regex.matcher(value).matches(), DatasetValidator.isNumber(value), value);
+        }
+    }
+
+    @Test
     void emptyFile() throws IOException {
         ValidationProblem problem = only(validate(""));
         assertNull(problem.line());

@@ -1,0 +1,75 @@
+package io.finetune.dataset.service;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The validation benchmark of dev/bench-dataset (not a test): uploads a generated CSV of N MiB to the
+ * store, then reads it back bare and validates it, alternately, and prints the throughput ratio
+ * (goal >= 0.7) and the heap high-water mark of the validation (goal < 256 MB for 2 GiB).
+ */
+public final class ValidationBench {
+
+    private ValidationBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long mib = args.length > 0 ? Long.parseLong(args[0]) : 2048;
+        String endpoint = System.getenv().getOrDefault("S3_ENDPOINT", "http://127.0.0.1:29000");
+        MinioClient minio = MinioClient.builder().endpoint(endpoint).region("us-east-1")
+                .credentials(System.getenv().getOrDefault("S3_ACCESS_KEY", "platform-access"),
+                        System.getenv().getOrDefault("S3_SECRET_KEY", "platform-secret-key"))
+                .build();
+        String bucket = "bench-datasets";
+        if (!minio.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+            minio.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+        }
+        String key = "bench-" + UUID.randomUUID() + "/data";
+        try (InputStream csv = new DatasetValidatorHeapTest.GeneratedCsv(mib * 1024 * 1024)) {
+            minio.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(csv, -1, 64L * 1024 * 1024).build());
+        }
+        try {
+            double bestRead = 0;
+            double bestValidate = 0;
+            long peak = 0;
+            Validation result = null;
+            for (int round = 0; round < 2; round++) {
+                long start = System.nanoTime();
+                long bytes;
+                try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                    bytes = in.transferTo(OutputStream.nullOutputStream());
+                }
+                bestRead = Math.max(bestRead, bytes / 1e6 / ((System.nanoTime() - start) / 1e9));
+
+                System.gc();
+                ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+                start = System.nanoTime();
+                try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                    result = new DatasetValidator().validate(in);
+                }
+                bestValidate = Math.max(bestValidate, result.bytes() / 1e6 / ((System.nanoTime() - start) / 1e9));
+                peak = Math.max(peak, ManagementFactory.getMemoryPoolMXBeans().stream()
+                        .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum());
+            }
+            System.out.printf(Locale.ROOT, "file: %d MiB, %d rows, valid %s%n", mib, result.rows(), result.valid());
+            System.out.printf(Locale.ROOT, "bare read:  %.1f MB/s (best of 2)%n", bestRead);
+            System.out.printf(Locale.ROOT, "validation: %.1f MB/s (best of 2), ratio %.2f (goal >= 0.70)%n", bestValidate,
+                    bestValidate / bestRead);
+            System.out.printf(Locale.ROOT, "heap high-water mark during validation: %.1f MB (sum of heap pool peaks; goal < 256 MB; max heap %d MB)%n",
+                    peak / 1e6, Runtime.getRuntime().maxMemory() / 1_000_000);
+        } finally {
+            minio.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+        }
+    }
+}
