@@ -31,6 +31,10 @@ public interface SchedulerConfig {
     @WithDefault("10s")
     String watchdogTick();
 
+    /** How often the job and dispatch-lag gauges are read from the database and broker (read by @Scheduled). */
+    @WithDefault("5s")
+    String metricsTick();
+
     /** A running job whose trainer sends no event for this long is requeued (or failed after the last attempt). */
     @WithDefault("2m")
     Duration heartbeatTimeout();

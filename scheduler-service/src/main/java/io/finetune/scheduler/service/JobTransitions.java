@@ -23,16 +23,25 @@ public class JobTransitions {
     private final Outbox outbox;
     private final SchedulerConfig config;
     private final Clock clock;
+    private final SchedulerMetrics metrics;
 
-    JobTransitions(Outbox outbox, SchedulerConfig config, Clock clock) {
+    JobTransitions(Outbox outbox, SchedulerConfig config, Clock clock, SchedulerMetrics metrics) {
         this.outbox = outbox;
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Moves the job into {@code status}; {@code reason} tells the user why (null for the normal course). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void enter(Job job, JobStatus status, String reason) {
+        enter(job, status, reason, SchedulerMetrics.CAUSE_NONE);
+    }
+
+    /** As {@link #enter(Job, JobStatus, String)}; {@code cause} classifies a failure for the metrics. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void enter(Job job, JobStatus status, String reason, String cause) {
+        metrics.entered(job, status, cause);
         Instant now = clock.now();
         job.status = status;
         job.reason = reason;
@@ -66,6 +75,7 @@ public class JobTransitions {
     @Transactional(Transactional.TxType.MANDATORY)
     public void dispatch(Job job, Dataset dataset) {
         job.attempt++;
+        metrics.dispatched(job);
         enter(job, JobStatus.DISPATCHED, null);
         outbox.add(config.lanes().get(job.lane).topic(), job.id, new TrainingDispatch(UUID.randomUUID(),
                 TrainingDispatch.TYPE, clock.now(), job.sequence, job.id, job.owner, job.name, job.datasetId,
@@ -83,13 +93,14 @@ public class JobTransitions {
      * The job's attempt ended for a reason that is not the job's fault (its trainer was lost or
      * failed for infrastructure reasons): queued again for its next attempt, or failed once it has
      * had {@code scheduler.max-attempts}. A job its owner asked to cancel is cancelled instead.
+     * {@code metricsCause} classifies the failure for the metrics ({@link SchedulerMetrics}).
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void retryOrFail(Job job, String cause) {
+    public void retryOrFail(Job job, String cause, String metricsCause) {
         if (job.cancelRequestedAt != null) {
             enter(job, JobStatus.CANCELLED, "cancelled by the owner (" + cause + ")");
         } else if (job.attempt >= config.maxAttempts()) {
-            enter(job, JobStatus.FAILED, cause + "; gave up after " + job.attempt + " attempts");
+            enter(job, JobStatus.FAILED, cause + "; gave up after " + job.attempt + " attempts", metricsCause);
         } else {
             enter(job, JobStatus.QUEUED, cause + "; requeued for attempt " + (job.attempt + 1) + " of "
                     + config.maxAttempts());

@@ -60,9 +60,9 @@ public class TrainingEventService {
     private void onFailed(Job job, TrainingEvent event) {
         String message = event.message() != null ? event.message() : "training failed";
         if (TrainingEvent.INFRASTRUCTURE.equals(event.errorKind())) {
-            transitions.retryOrFail(job, "trainer failed: " + message);
+            transitions.retryOrFail(job, "trainer failed: " + message, SchedulerMetrics.CAUSE_INFRASTRUCTURE);
         } else {
-            transitions.enter(job, JobStatus.FAILED, message);
+            transitions.enter(job, JobStatus.FAILED, message, SchedulerMetrics.causeOf(event.errorKind()));
         }
     }
 }

@@ -69,10 +69,12 @@ public class Watchdog {
             } else if (job.status == JobStatus.RUNNING && silentSince(job).plus(config.heartbeatTimeout()).isBefore(now)) {
                 // in case the trainer is alive but cut off: its attempt must not go on beside the next one
                 transitions.command(job, TrainingControl.CANCEL, "no heartbeat; the job was requeued");
-                transitions.retryOrFail(job, "no heartbeat from the trainer for " + config.heartbeatTimeout());
+                transitions.retryOrFail(job, "no heartbeat from the trainer for " + config.heartbeatTimeout(),
+                        SchedulerMetrics.CAUSE_HEARTBEAT_LOST);
             } else if (job.status == JobStatus.DISPATCHED && silentSince(job).plus(config.startTimeout()).isBefore(now)) {
                 transitions.command(job, TrainingControl.CANCEL, "not started in time; the job was requeued");
-                transitions.retryOrFail(job, "no trainer started the job within " + config.startTimeout());
+                transitions.retryOrFail(job, "no trainer started the job within " + config.startTimeout(),
+                        SchedulerMetrics.CAUSE_HEARTBEAT_LOST);
             } else {
                 continue;
             }
