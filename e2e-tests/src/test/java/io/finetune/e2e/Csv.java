@@ -4,13 +4,13 @@ import java.util.Locale;
 import java.util.Random;
 
 /** Generated datasets: no data files are committed for tests. */
-final class Csv {
+public final class Csv {
 
     private Csv() {
     }
 
     /** Well separated Gaussian blobs, one per class: a small MLP learns them to high accuracy. */
-    static String blobs(int rows, int features, int classes, long seed) {
+    public static String blobs(int rows, int features, int classes, long seed) {
         Random random = new Random(seed);
         StringBuilder csv = new StringBuilder();
         for (int f = 0; f < features; f++) {

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +19,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import io.finetune.e2e.Csv;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -78,7 +78,7 @@ class WebUiTest {
         name.sendKeys(JOB);
         await().until(ExpectedConditions.textToBe(By.id("job-name-status"), "Name available"));
 
-        uploadFile(csv("blobs.csv", blobs(300, 4, 3)));
+        uploadFile(csv("blobs.csv", Csv.blobs(300, 4, 3, 11)));
         await().until(ExpectedConditions.textMatches(By.id("dataset-ok"), Pattern.compile(".*validated, 300 rows.*")));
         WebElement epochs = browser.driver.findElement(By.id("epochs"));
         epochs.clear();
@@ -94,11 +94,13 @@ class WebUiTest {
         By row = By.cssSelector("tr[data-name='" + JOB + "']");
         await().until(ExpectedConditions.presenceOfElementLocated(row));
 
+        // The list re-renders a row on every live update: look the row up again on each poll.
         new WebDriverWait(browser.driver, Duration.ofSeconds(150)).pollingEvery(Duration.ofMillis(250))
+                .ignoring(StaleElementReferenceException.class)
                 .until(ExpectedConditions.attributeToBe(row, "data-status", "succeeded"));
+        assertEquals("3 / 3", await().until(d -> d.findElement(row).findElement(By.className("epochs")).getText()));
+        assertTrue(await().until(d -> d.findElement(row).findElement(By.className("accuracy")).getText()).endsWith("%"));
         WebElement succeeded = browser.driver.findElement(row);
-        assertEquals("3 / 3", succeeded.findElement(By.className("epochs")).getText());
-        assertTrue(succeeded.findElement(By.className("accuracy")).getText().endsWith("%"));
         assertEquals(Boolean.TRUE, browser.driver.executeScript("return window.notReloaded === true"),
                 "the list followed the job without a reload");
         assertEquals("1 completed (1 succeeded)", browser.driver.findElement(By.id("count-completed")).getText());
@@ -123,7 +125,7 @@ class WebUiTest {
     @Order(3)
     void aBadDatasetShowsItsProblemsWithLineNumbers() throws Exception {
         open("#/new");
-        String good = blobs(30, 3, 2);
+        String good = Csv.blobs(30, 3, 2, 11);
         // Line 1 is the header: data line 5 of the file gets a value that is no number.
         String[] lines = good.split("\n");
         lines[4] = "not-a-number," + lines[4].substring(lines[4].indexOf(',') + 1);
@@ -144,29 +146,11 @@ class WebUiTest {
     }
 
     private static WebDriverWait await() {
-        return new WebDriverWait(browser.driver, Duration.ofSeconds(30));
+        return (WebDriverWait) new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                .ignoring(StaleElementReferenceException.class);
     }
 
     private static Path csv(String name, String content) throws IOException {
         return Files.writeString(files.resolve(name), content);
-    }
-
-    /** Separable blobs, one per class (as io.finetune.e2e.Csv): learnt to high accuracy in a few epochs. */
-    private static String blobs(int rows, int features, int classes) {
-        Random random = new Random(11);
-        StringBuilder csv = new StringBuilder();
-        for (int f = 0; f < features; f++) {
-            csv.append("f").append(f).append(',');
-        }
-        csv.append("label\n");
-        for (int r = 0; r < rows; r++) {
-            int label = r % classes;
-            for (int f = 0; f < features; f++) {
-                double centre = (f % classes == label) ? 3.0 : 0.0;
-                csv.append(String.format(Locale.ROOT, "%.4f", centre + random.nextGaussian() * 0.5)).append(',');
-            }
-            csv.append("class-").append(label).append('\n');
-        }
-        return csv.toString();
     }
 }
