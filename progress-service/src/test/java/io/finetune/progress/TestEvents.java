@@ -86,25 +86,25 @@ public final class TestEvents {
         return new TrainingEvent(UUID.randomUUID(), TrainingEvent.EPOCH_COMPLETED, at(second),
                 TrainingEvent.sequenceBase(attempt) + counter, jobId, owner, attempt, "worker-1", "cpu", epoch, 3,
                 1.0 / epoch, 0.5 + epoch / 10.0, attempt == 1 ? 1.2 / epoch : attempt + epoch / 100.0,
-                0.45 + epoch / 10.0, 1000.0 * epoch, Duration.ofSeconds(second).toMillis(), null, null, null, null);
+                0.45 + epoch / 10.0, 1000.0 * epoch, Duration.ofSeconds(second).toMillis(), null, null, null, null, null);
     }
 
     public TrainingEvent started(int attempt, long counter, long second) {
         return new TrainingEvent(UUID.randomUUID(), TrainingEvent.STARTED, at(second),
                 TrainingEvent.sequenceBase(attempt) + counter, jobId, owner, attempt, "worker-1", "cpu", null, 3,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public TrainingEvent failed(int attempt, long counter, long second, String errorKind) {
         return new TrainingEvent(UUID.randomUUID(), TrainingEvent.FAILED, at(second),
                 TrainingEvent.sequenceBase(attempt) + counter, jobId, owner, attempt, "worker-1", "cpu", null, 3,
-                null, null, null, null, null, null, null, null, "it broke", errorKind);
+                null, null, null, null, null, null, null, null, "it broke", errorKind, null);
     }
 
     public TrainingEvent succeeded(int attempt, long counter, long second) {
         return new TrainingEvent(UUID.randomUUID(), TrainingEvent.SUCCEEDED, at(second),
                 TrainingEvent.sequenceBase(attempt) + counter, jobId, owner, attempt, "worker-1", "cpu", null, 3,
-                null, null, null, null, null, null, null, "s3://models/" + jobId + "/" + attempt, null, null);
+                null, null, null, null, null, null, null, "s3://models/" + jobId + "/" + attempt, null, null, null);
     }
 
     public TrainingEvent succeeded(long counter, long second) {
@@ -129,6 +129,6 @@ public final class TestEvents {
 
     private TrainingEvent training(String type, long counter, long second, String modelUri, String message) {
         return new TrainingEvent(UUID.randomUUID(), type, at(second), TrainingEvent.sequenceBase(1) + counter, jobId,
-                owner, 1, "worker-1", "cpu", null, 3, null, null, null, null, null, null, null, modelUri, message, null);
+                owner, 1, "worker-1", "cpu", null, 3, null, null, null, null, null, null, null, modelUri, message, null, null);
     }
 }

@@ -13,6 +13,11 @@ public final class Topics {
     /** Facts from a running job (epochs, heartbeats, result), keyed by job id. Produced by trainer-worker. */
     public static final String TRAINING_EVENTS = "training.events";
     /**
+     * Facts about models: a new version registered, keyed by {@code owner/model}. Produced by
+     * scheduler-service; read by progress-service (the models view) and serving.
+     */
+    public static final String MODELS_EVENTS = "models.events";
+    /**
      * The prefix of each lane's dispatch topic, {@code training.dispatch.<lane>}: one message per job
      * released to a free trainer slot of the lane. Its consumer-group lag is what KEDA scales on.
      */

@@ -10,6 +10,9 @@ import java.util.UUID;
  *
  * @param sequence the scheduler's sequence of the job's {@code job.dispatched} transition
  * @param attempt 1 for the first run; a requeued job gets the next number
+ * @param model the model this job trains a new version of (defaults to the job's name)
+ * @param warmStartUri the artifact of the model's latest version when the recipe can continue from it
+ *        (a retrain of the same model on the same schema), else null
  */
 public record TrainingDispatch(
         UUID eventId,
@@ -24,7 +27,9 @@ public record TrainingDispatch(
         String recipe,
         int epochs,
         Map<String, Object> hyperparameters,
-        int attempt) implements PlatformEvent {
+        int attempt,
+        String model,
+        String warmStartUri) implements PlatformEvent {
 
     public static final String TYPE = "training.dispatch";
 }

@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param message an error for the user, on failure
  * @param errorKind on failure: {@link #USER_DATA} (not retried), {@link #INFRASTRUCTURE} (retried) or
  *        {@link #OUT_OF_MEMORY} (not retried; the message suggests a smaller batch size)
+ * @param model on success: the trained model's card, which becomes its registered version
  */
 public record TrainingEvent(
         UUID eventId,
@@ -40,7 +41,8 @@ public record TrainingEvent(
         Long remainingMillis,
         String modelUri,
         String message,
-        String errorKind) implements PlatformEvent {
+        String errorKind,
+        ModelCard model) implements PlatformEvent {
 
     public static final String STARTED = "training.started";
     public static final String EPOCH_COMPLETED = "training.epoch-completed";

@@ -158,7 +158,7 @@ class AttemptsAndRetentionTest {
                 e.attempt(), e.worker(), e.device(), e.epoch(), e.epochs(), e.trainLoss(), e.trainAccuracy(),
                 e.validationLoss(), e.validationAccuracy(), e.samplesPerSecond(), e.elapsedMillis(),
                 e.remainingMillis(), e.modelUri() == null ? null : "s3://models/" + to.jobId() + "/" + e.attempt(),
-                e.message(), e.errorKind());
+                e.message(), e.errorKind(), null);
     }
 
     private void apply(PlatformEvent event) {

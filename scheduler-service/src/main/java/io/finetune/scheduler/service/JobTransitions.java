@@ -79,7 +79,7 @@ public class JobTransitions {
         enter(job, JobStatus.DISPATCHED, null);
         outbox.add(config.lanes().get(job.lane).topic(), job.id, new TrainingDispatch(UUID.randomUUID(),
                 TrainingDispatch.TYPE, clock.now(), job.sequence, job.id, job.owner, job.name, job.datasetId,
-                dataset.objectKey, job.recipe, job.epochs, job.hyperparameters, job.attempt));
+                dataset.objectKey, job.recipe, job.epochs, job.hyperparameters, job.attempt, job.name, null));
     }
 
     /** Tells the trainer of the job's current attempt to stop ({@link TrainingControl#CANCEL} or {@code PREEMPT}). */

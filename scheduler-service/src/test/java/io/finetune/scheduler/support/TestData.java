@@ -44,7 +44,7 @@ public final class TestData {
         return new TrainingEvent(UUID.randomUUID(), type, Instant.now(), TrainingEvent.sequenceBase(attempt) + counter,
                 job.id, job.owner, attempt, "worker-test", "cpu", null, job.epochs, null, null, null, null, null, null,
                 null, TrainingEvent.SUCCEEDED.equals(type) ? "s3://models/" + job.id : null, message,
-                errorKind);
+                errorKind, null);
     }
 
     public static void publishDataset(DatasetEvent event) {

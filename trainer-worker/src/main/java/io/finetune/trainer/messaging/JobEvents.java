@@ -102,6 +102,7 @@ public final class JobEvents {
                 m == null ? null : m.remainingMillis(),
                 modelUri,
                 message,
-                errorKind));
+                errorKind,
+                null));
     }
 }

@@ -58,14 +58,15 @@ public final class WorkerClient {
         all.putAll(hyperparameters);
         return new TrainingDispatch(UUID.randomUUID(), TrainingDispatch.TYPE, Instant.now(), 3, jobId, "user-" + jobId,
                 "job-" + jobId, UUID.randomUUID(), objectKey, Recipe.TABULAR_CLASSIFICATION.wireName(), epochs, all,
-                attempt);
+                attempt, "job-" + jobId, null);
     }
 
     /** The same job dispatched again, as the scheduler requeues it. */
     public static TrainingDispatch again(TrainingDispatch dispatch, int attempt) {
         return new TrainingDispatch(UUID.randomUUID(), dispatch.type(), Instant.now(), dispatch.sequence() + 1,
                 dispatch.jobId(), dispatch.owner(), dispatch.name(), dispatch.datasetId(), dispatch.datasetObjectKey(),
-                dispatch.recipe(), dispatch.epochs(), dispatch.hyperparameters(), attempt);
+                dispatch.recipe(), dispatch.epochs(), dispatch.hyperparameters(), attempt,
+                dispatch.model(), dispatch.warmStartUri());
     }
 
     public String upload(String csv) throws Exception {
