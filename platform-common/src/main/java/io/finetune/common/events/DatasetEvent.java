@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param bytes size of the object
  * @param columns the header's columns
  * @param problems why the dataset was rejected; empty otherwise
+ * @param sha256 the SHA-256 of the object's bytes, once the upload is complete; null before
  */
 public record DatasetEvent(
         UUID eventId,
@@ -25,7 +26,8 @@ public record DatasetEvent(
         Long rows,
         Long bytes,
         List<String> columns,
-        List<ValidationProblem> problems) implements PlatformEvent {
+        List<ValidationProblem> problems,
+        String sha256) implements PlatformEvent {
 
     /** A dataset was named and its upload opened. */
     public static final String CREATED = "dataset.created";

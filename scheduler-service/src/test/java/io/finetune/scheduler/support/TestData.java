@@ -26,13 +26,13 @@ public final class TestData {
     public static DatasetEvent validated(UUID datasetId, String owner, long rows) {
         return new DatasetEvent(UUID.randomUUID(), DatasetEvent.VALIDATED, Instant.now(), 2, datasetId, owner,
                 "data.csv", "datasets/" + owner + "/" + datasetId + ".csv", rows, rows * 100, List.of("x", "label"),
-                List.of());
+                List.of(), "0".repeat(64));
     }
 
     public static DatasetEvent rejected(UUID datasetId, String owner, String problem) {
         return new DatasetEvent(UUID.randomUUID(), DatasetEvent.REJECTED, Instant.now(), 2, datasetId, owner,
                 "data.csv", "datasets/" + owner + "/" + datasetId + ".csv", null, 100L, List.of("x"),
-                List.of(new ValidationProblem(1L, "label", problem)));
+                List.of(new ValidationProblem(1L, "label", problem)), null);
     }
 
     public static TrainingEvent training(String type, Job job, int attempt, long counter, String message) {
