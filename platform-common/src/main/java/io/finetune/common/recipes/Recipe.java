@@ -24,10 +24,24 @@ public enum Recipe {
             "batchSize", 32,
             "hiddenUnits", 64,
             "validationSplit", 0.2,
-            "seed", 42));
+            "seed", 42)),
+
+    /**
+     * A classification head trained on a frozen pretrained sentence encoder (all-MiniLM-L6-v2) over the
+     * {@code text} column, predicting the {@code label} column.
+     */
+    TEXT_CLASSIFICATION("text-classification", defaults(
+            "learningRate", 0.005,
+            "batchSize", 32,
+            "hiddenUnits", 128,
+            "validationSplit", 0.2,
+            "seed", 42,
+            "maxTextLength", 2000));
 
     /** The column every classification dataset must have. */
     public static final String LABEL_COLUMN = "label";
+    /** The input column of a text-classification dataset. */
+    public static final String TEXT_COLUMN = "text";
 
     private final String wireName;
     private final Map<String, Number> defaults;
