@@ -38,6 +38,39 @@ export interface Recipe { name: string; hyperparameters: Record<string, number> 
 
 export interface SubmitJob {
   name: string; datasetId: string; recipe: string; epochs: number; hyperparameters: Record<string, number>;
+  /** The model this job adds a version to; absent: the job's name. */
+  model?: string;
+}
+
+/** A model with its latest version (progress-service's models view, docs/models.md). */
+export interface Model {
+  name: string; latestVersion: number; recipe: string | null; validationAccuracy: number | null;
+  registeredAt: string; stale: boolean; accuracyDropped: boolean;
+}
+
+export interface ModelVersionSummary {
+  version: number; registeredAt: string; jobId: string; jobName: string;
+  validationAccuracy: number | null; validationLoss: number | null;
+}
+
+export interface ModelDetail extends Omit<Model, 'validationAccuracy' | 'registeredAt'> { versions: ModelVersionSummary[] }
+
+export interface SchemaField { name: string; type: 'number' | 'text' | string; maxLength: number | null }
+
+export interface ModelCard {
+  recipe: string; baseModel: string | null; hyperparameters: Record<string, unknown>; metrics: Record<string, number>;
+  schema: { inputs: SchemaField[]; labels: string[] } | null; hardware: string | null; artifactUri: string;
+  warmStartedFrom: string | null;
+}
+
+export interface ModelVersion {
+  name: string; version: number; registeredAt: string; jobId: string; jobName: string; card: ModelCard;
+}
+
+export type PredictionInput = Record<string, number | string | null>;
+
+export interface Predictions {
+  model: string; version: number; predictions: { label: string; probabilities: Record<string, number> }[];
 }
 
 const USER_KEY = 'finetune.user';
@@ -71,13 +104,36 @@ async function problemOf(response: Response): Promise<Problem> {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+async function send(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<Response> {
   const init: RequestInit = { method, headers: headers(body === undefined ? extra : { 'Content-Type': 'application/json', ...extra }) };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(BASE + path, init);
   if (!response.ok) throw new ApiError(await problemOf(response));
+  return response;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+  const response = await send(method, path, body, extra);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
+
+/** The largest page the gateway serves; the list follows X-Next-Cursor to the last page. */
+const JOB_PAGE = 500;
+
+/** Every job of the user, newest first: page after page while the gateway names a next one. */
+async function allJobs(): Promise<Job[]> {
+  const jobs: Job[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `?limit=${JOB_PAGE}` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
+    const response = await send('GET', `/jobs${query}`);
+    jobs.push(...(await response.json()) as Job[]);
+    cursor = response.headers.get('X-Next-Cursor');
+  } while (cursor);
+  return jobs;
+}
+
+const segment = encodeURIComponent;
 
 export const api = {
   recipes: () => request<Recipe[]>('GET', '/recipes'),
@@ -87,11 +143,17 @@ export const api = {
   completeDataset: (id: string) => request<Dataset>('POST', `/datasets/${id}/complete`),
   /** progress-service filters by name once it supports it; callers filter again so that either way is right. */
   jobsNamed: (name: string) => request<Job[]>('GET', `/jobs?name=${encodeURIComponent(name)}`),
-  jobs: () => request<Job[]>('GET', '/jobs'),
+  jobs: allJobs,
   job: (id: string) => request<JobDetail>('GET', `/jobs/${id}`),
   submitJob: (job: SubmitJob, idempotencyKey: string) =>
     request<Job>('POST', '/jobs', job, { 'Idempotency-Key': idempotencyKey }),
   cancelJob: (id: string) => request<Job>('POST', `/jobs/${id}/cancel`),
+  models: () => request<Model[]>('GET', '/models'),
+  model: (name: string) => request<ModelDetail>('GET', `/models/${segment(name)}`),
+  modelVersion: (name: string, version: number | 'latest') =>
+    request<ModelVersion>('GET', `/models/${segment(name)}/versions/${version}`),
+  predict: (name: string, inputs: PredictionInput[], version?: number) =>
+    request<Predictions>('POST', `/models/${segment(name)}/predict` + (version ? `?version=${version}` : ''), { inputs }),
 };
 
 /**

@@ -1,11 +1,12 @@
 // Hash routes, so that the gateway serves one page and navigating never reloads it:
-// #/new (execution), #/jobs (list), #/jobs/<id> (detail).
+// #/new (execution), #/jobs (list), #/jobs/<id> (detail), #/models (models), #/models/<name> (one model).
 import './style.css';
 import { currentUser, setCurrentUser } from './api';
 import { h, replace } from './dom';
 import { detailScreen } from './views/detail';
 import { executeScreen } from './views/execute';
 import { listScreen } from './views/list';
+import { modelScreen, modelsScreen } from './views/models';
 
 const main = document.getElementById('main')!;
 const userInput = document.getElementById('user') as HTMLInputElement;
@@ -25,8 +26,11 @@ function route(): void {
     return;
   }
   const detail = path.match(/^\/jobs\/([0-9a-f-]{36})$/);
+  const model = path.match(/^\/models\/([^/]+)$/);
   const shown = path === '/new' ? executeScreen(main, signal)
     : detail ? Promise.resolve(detailScreen(main, signal, detail[1]))
+    : path === '/models' ? modelsScreen(main, signal)
+    : model ? Promise.resolve().then(() => modelScreen(main, signal, decodeURIComponent(model[1])))
     : Promise.resolve(listScreen(main, signal, params.get('created')));
   shown.catch((e: Error) => replace(main, h('div', { class: 'problem' }, e.message)));
 }

@@ -7,11 +7,16 @@ import { mountUploader } from '../upload';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const NAME_RULE = '1 to 63 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
 const DEFAULT_EPOCHS = 5;
+const MODEL_HINT = 'Optional: the model this job adds a version to (a retrain of an existing one); empty: a model named like the job.';
 
 export async function executeScreen(main: HTMLElement, signal: AbortSignal): Promise<void> {
   const nameInput = h('input', { id: 'job-name', name: 'name', required: true, maxlength: 63, autocomplete: 'off',
     spellcheck: 'false', 'aria-describedby': 'job-name-status' });
   const nameStatus = h('p', { id: 'job-name-status', class: 'hint', 'aria-live': 'polite' }, NAME_RULE);
+  const modelInput = h('input', { id: 'job-model', name: 'model', maxlength: 63, autocomplete: 'off', spellcheck: 'false',
+    list: 'known-models', 'aria-describedby': 'job-model-status' });
+  const knownModels = h('datalist', { id: 'known-models' });
+  const modelStatus = h('p', { id: 'job-model-status', class: 'hint', 'aria-live': 'polite' }, MODEL_HINT);
 
   const sourceUpload = h('input', { type: 'radio', name: 'source', id: 'source-upload', value: 'upload', checked: true });
   const sourceExisting = h('input', { type: 'radio', name: 'source', id: 'source-existing', value: 'existing' });
@@ -78,6 +83,17 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     nameTimer = window.setTimeout(checkName, 250);
   });
 
+  let models: string[] = [];
+  function checkModel(): void {
+    const model = modelInput.value.trim();
+    const valid = !model || NAME.test(model);
+    modelInput.toggleAttribute('aria-invalid', !valid);
+    replace(modelStatus, !valid ? h('span', { class: 'error' }, `Invalid model name: ${NAME_RULE}`)
+      : model && models.includes(model) ? h('span', { class: 'ok' }, `Adds a new version to your model ${model}.`)
+      : model ? `A new model ${model}.` : MODEL_HINT);
+  }
+  modelInput.addEventListener('input', checkModel);
+
   function renderHyperparameters(): void {
     const recipe = recipes.find((r) => r.name === recipeSelect.value);
     replace(hyperBox, ...Object.entries(recipe?.hyperparameters ?? {}).map(([key, value]) => h('label', {},
@@ -111,7 +127,8 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
   const form = h('form', { id: 'job-form', novalidate: true },
     h('h1', {}, 'New fine-tuning job'),
     h('section', {},
-      h('label', { for: 'job-name' }, 'Job name'), nameInput, nameStatus),
+      h('label', { for: 'job-name' }, 'Job name'), nameInput, nameStatus,
+      h('label', { for: 'job-model' }, 'Model'), modelInput, knownModels, modelStatus),
     h('fieldset', {},
       h('legend', {}, 'Dataset'),
       h('div', { class: 'row' },
@@ -144,6 +161,8 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     const errors: string[] = [];
     if (!NAME.test(name)) errors.push(`Job name: ${NAME_RULE}`);
     if (nameTaken) errors.push(`Job name: you already have a job named ${name}`);
+    const model = modelInput.value.trim();
+    if (model && !NAME.test(model)) errors.push(`Model: ${NAME_RULE}`);
     if (!dataset) errors.push('Dataset: upload a file or choose an existing dataset');
     else if (dataset.status === 'rejected') errors.push('Dataset: it was rejected by validation; upload a corrected file');
     const epochs = Number(epochsInput.value);
@@ -159,7 +178,8 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     }
     submitButton.disabled = true;
     try {
-      const job = await api.submitJob({ name, datasetId: dataset!.id, recipe: recipeSelect.value, epochs, hyperparameters }, idempotencyKey);
+      const job = await api.submitJob({ name, datasetId: dataset!.id, recipe: recipeSelect.value, epochs, hyperparameters,
+        model: model || undefined }, idempotencyKey);
       idempotencyKey = crypto.randomUUID();
       location.hash = `#/jobs?created=${encodeURIComponent(job.id)}`;
     } catch (err) {
@@ -177,8 +197,11 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     }
   }
 
-  const [recipeList] = await Promise.all([api.recipes(), loadDatasets()]);
+  // The models list only helps with the choice: the form works without it.
+  const [recipeList, modelList] = await Promise.all([api.recipes(), api.models().catch(() => []), loadDatasets()]);
   recipes = recipeList;
+  models = modelList.map((m) => m.name);
+  replace(knownModels, ...models.map((m) => h('option', { value: m })));
   replace(recipeSelect, ...recipes.map((r) => h('option', { value: r.name }, r.name)));
   renderHyperparameters();
   nameInput.focus();

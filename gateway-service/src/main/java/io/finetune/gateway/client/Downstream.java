@@ -22,6 +22,7 @@ public final class Downstream {
     public static final String DATASET_SERVICE = "dataset-service";
     public static final String SCHEDULER_SERVICE = "scheduler-service";
     public static final String PROGRESS_SERVICE = "progress-service";
+    public static final String SERVING_SERVICE = "serving-service";
 
     private Downstream() {
     }

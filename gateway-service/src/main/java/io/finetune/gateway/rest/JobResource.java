@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.gateway.client.Downstream;
+import io.finetune.gateway.client.ProgressClient;
 import io.finetune.gateway.security.CurrentUser;
 import io.finetune.gateway.service.ETags;
 import io.finetune.gateway.service.JobService;
@@ -12,6 +13,8 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -89,23 +92,33 @@ public class JobResource {
 
     @GET
     @Operation(summary = "The user's jobs, newest first: status, times, epoch k of N, latest metrics",
-            description = "With name, only the job of that name (an empty list when there is none). "
-                    + "Answers an ETag; If-None-Match with it gives 304 while the list is unchanged.")
+            description = "A page of at most limit jobs (default 100); the next page's cursor is in the X-Next-Cursor "
+                    + "header, absent on the last page: pass it as cursor. With name, only the job of that name (an empty "
+                    + "list when there is none). Answers an ETag; If-None-Match with it gives 304 while the page is unchanged.")
     @APIResponse(responseCode = "200", description = "The jobs")
     @APIResponse(responseCode = "304", description = "Unchanged since the ETag in If-None-Match")
-    public Response list(@QueryParam("name") String name, @Context Request request) {
+    @APIResponse(responseCode = "400", description = "A cursor progress-service did not make")
+    @APIResponse(responseCode = "422", description = "limit outside 1..500")
+    public Response list(@QueryParam("name") String name,
+            @QueryParam("limit") @Min(value = 1, message = "must be between 1 and 500")
+            @Max(value = 500, message = "must be between 1 and 500") Integer limit,
+            @QueryParam("cursor") String cursor, @Context Request request) {
+        JobService.JobPage page = jobs.list(user.id(), name, limit, cursor);
         byte[] body;
         try {
-            body = json.writeValueAsBytes(jobs.list(user.id(), name));
+            body = json.writeValueAsBytes(page.jobs());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // The next cursor follows from the page's last job, so the body's tag covers it too.
         EntityTag tag = ETags.of(body);
         Response.ResponseBuilder unchanged = request.evaluatePreconditions(tag);
-        if (unchanged != null) {
-            return unchanged.cacheControl(REVALIDATE).build();
+        Response.ResponseBuilder answer = unchanged != null ? unchanged
+                : Response.ok(body, MediaType.APPLICATION_JSON_TYPE).tag(tag);
+        if (page.nextCursor() != null) {
+            answer.header(ProgressClient.NEXT_CURSOR, page.nextCursor());
         }
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).tag(tag).cacheControl(REVALIDATE).build();
+        return answer.cacheControl(REVALIDATE).build();
     }
 
     @GET

@@ -13,12 +13,12 @@ import java.util.UUID;
  * scheduler-service, which owns the recipe defaults and checks the hyperparameters.
  *
  * @param recipe a recipe of the catalogue; scheduler-service picks its default when absent
+ * @param model the model this job trains a new version of (docs/models.md); absent: the job's name
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SubmitJobRequest(
         @NotNull(message = "is required")
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}",
-                message = "must be 1 to 63 characters: letters, digits, '.', '_' or '-', starting with a letter or digit")
+        @Pattern(regexp = Names.REGEX, message = Names.RULE)
         String name,
         @NotNull(message = "is required")
         UUID datasetId,
@@ -27,5 +27,7 @@ public record SubmitJobRequest(
         @Min(value = 1, message = "must be between 1 and 1000")
         @Max(value = 1000, message = "must be between 1 and 1000")
         Integer epochs,
-        Map<String, Object> hyperparameters) {
+        Map<String, Object> hyperparameters,
+        @Pattern(regexp = Names.REGEX, message = Names.RULE)
+        String model) {
 }

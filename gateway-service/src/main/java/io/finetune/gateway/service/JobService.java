@@ -49,13 +49,22 @@ public class JobService {
         return Downstream.call(Downstream.SCHEDULER_SERVICE, () -> scheduler.submit(owner, idempotencyKey, request));
     }
 
+    /** One page of the owner's jobs and the cursor of the next page (null on the last). */
+    public record JobPage(JsonNode jobs, String nextCursor) {
+    }
+
     /**
-     * The owner's jobs, newest first; with {@code name}, only the job of that name. progress-service
-     * filters by name once it supports it; filtering here too keeps the answer right either way.
+     * One page of the owner's jobs, newest first; with {@code name}, only the job of that name.
+     * progress-service filters by name once it supports it; filtering here too keeps the answer right either way.
+     *
+     * @param limit the page size (null: progress-service's default, 100)
+     * @param cursor the previous page's {@link JobPage#nextCursor()} (null: the first page)
      */
-    public JsonNode list(String owner, String name) {
-        JsonNode jobs = Downstream.call(Downstream.PROGRESS_SERVICE, () -> progress.list(owner, name));
-        return name == null ? jobs : named(jobs, name);
+    public JobPage list(String owner, String name, Integer limit, String cursor) {
+        RestResponse<JsonNode> page = Downstream.call(Downstream.PROGRESS_SERVICE,
+                () -> progress.list(owner, name, limit, cursor));
+        JsonNode jobs = page.getEntity();
+        return new JobPage(name == null ? jobs : named(jobs, name), page.getHeaderString(ProgressClient.NEXT_CURSOR));
     }
 
     public RestResponse<JsonNode> cancel(String owner, UUID id) {

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +19,9 @@ import java.util.regex.Pattern;
  * Stands in for the owning services' HTTP APIs (docs/development.md) so that the gateway's own
  * behaviour around an answer can be checked: conditional GETs, pass-through of streams, statuses and
  * headers. Every user owns one job, {@link #JOB}, named {@code first}; another user's job is 404.
- * The headers of the last call of each path are kept in {@link #SEEN} (and {@code ?nameExact=} as {@code query-name}).
+ * {@link #OWNER} also has one model, {@link #MODEL}, answered by a progress-service and a serving-service
+ * as docs/models.md describes them. The headers of the last call of each path are kept in {@link #SEEN},
+ * with each query parameter as {@code query-<name>} and the body as {@code body}.
  */
 public class StubDownstream implements QuarkusTestResourceLifecycleManager {
 
@@ -30,6 +33,13 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
     /** Bumped by a test to change the list (as a finishing epoch would). */
     static volatile int epoch = 1;
 
+    static final String MODEL = "churn";
+    /** A model whose versions serving-service is still loading: 503 with Retry-After. */
+    static final String LOADING_MODEL = "cold";
+    /** The cursor of the second (last) job page. */
+    static final String NEXT_CURSOR = "page-2";
+
+    private static final Pattern MODEL_PATH = Pattern.compile("/models/([^/]+)(/versions/([^/]+)|/predict)?");
     private static final Pattern JOB_PATH = Pattern.compile("/jobs/([0-9a-f-]{36})(/cancel|/stream)?");
     private static final String NOT_FOUND = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"No such job\"}";
 
@@ -48,7 +58,8 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "quarkus.rest-client.dataset-service.url", url,
                 "quarkus.rest-client.scheduler-service.url", url,
-                "quarkus.rest-client.progress-service.url", url);
+                "quarkus.rest-client.progress-service.url", url,
+                "quarkus.rest-client.serving-service.url", url);
     }
 
     @Override
@@ -60,16 +71,35 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
         String path = exchange.getRequestURI().getPath();
         Map<String, String> headers = new ConcurrentHashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
-        String query = exchange.getRequestURI().getQuery();
-        if (query != null && query.startsWith("nameExact=")) {
-            headers.put("query-name", query.substring("nameExact=".length()));
+        String query = exchange.getRequestURI().getRawQuery();
+        Map<String, String> params = new ConcurrentHashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
         }
+        params.forEach((k, v) -> headers.put("query-" + k, v));
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        headers.put("body", body);
         SEEN.put(exchange.getRequestMethod() + " " + path, headers);
         boolean owner = OWNER.equals(headers.get("x-owner"));
         Matcher job = JOB_PATH.matcher(path);
+        Matcher model = MODEL_PATH.matcher(path);
         if (path.equals("/jobs") && exchange.getRequestMethod().equals("GET")) {
             // Ignores ?nameExact= as progress-service did before it had the filter: the gateway filters.
-            send(exchange, 200, "application/json", owner ? "[" + job("first") + "," + job("second") + "]" : "[]");
+            if (NEXT_CURSOR.equals(params.get("cursor"))) {
+                send(exchange, 200, "application/json", owner ? "[" + job("third") + "]" : "[]");
+            } else {
+                exchange.getResponseHeaders().set("X-Next-Cursor", NEXT_CURSOR);
+                send(exchange, 200, "application/json", owner ? "[" + job("first") + "," + job("second") + "]" : "[]");
+            }
+        } else if (path.equals("/models")) {
+            send(exchange, 200, "application/json", owner ? "[{\"name\":\"" + MODEL + "\",\"latestVersion\":2,"
+                    + "\"validationAccuracy\":0.91,\"stale\":false,\"accuracyDropped\":true}]" : "[]");
+        } else if (model.matches() && owner && (model.group(1).equals(MODEL) || model.group(1).equals(LOADING_MODEL))) {
+            model(exchange, model.group(1), model.group(2), model.group(3), params.get("version"), body);
         } else if (path.equals("/jobs") && exchange.getRequestMethod().equals("POST")) {
             send(exchange, 201, "application/json", job("first"));
         } else if (path.equals("/datasets/" + DATASET)) {
@@ -87,8 +117,43 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** progress-service's models view and serving-service's predictions of {@link #MODEL} (versions 1 and 2). */
+    private static void model(HttpExchange exchange, String name, String what, String pathVersion, String queryVersion,
+            String body) throws IOException {
+        if (what == null) {
+            send(exchange, 200, "application/json", "{\"name\":\"" + name + "\",\"latestVersion\":2,\"versions\":["
+                    + "{\"version\":1,\"validationAccuracy\":0.95},{\"version\":2,\"validationAccuracy\":0.91}]}");
+        } else if (what.startsWith("/versions/")) {
+            String version = pathVersion.equals("latest") ? "2" : pathVersion;
+            if (version.equals("1") || version.equals("2")) {
+                send(exchange, 200, "application/json", "{\"name\":\"" + name + "\",\"version\":" + version
+                        + ",\"card\":{\"schema\":{\"inputs\":[{\"name\":\"temperature\",\"type\":\"number\"}],"
+                        + "\"labels\":[\"ok\",\"fail\"]}}}");
+            } else {
+                send(exchange, 404, "application/problem+json", problem(404, "No such version"));
+            }
+        } else if (name.equals(LOADING_MODEL)) {
+            exchange.getResponseHeaders().set("Retry-After", "3");
+            send(exchange, 503, "application/problem+json", problem(503, "version 1 is loading"));
+        } else if (queryVersion != null && !queryVersion.equals("1") && !queryVersion.equals("2") && !queryVersion.equals("latest")) {
+            send(exchange, 404, "application/problem+json", problem(404, "No such version"));
+        } else if (body.contains("\"hot\"")) {
+            send(exchange, 422, "application/problem+json", "{\"title\":\"Unprocessable Content\",\"status\":422,"
+                    + "\"detail\":\"invalid inputs\",\"errors\":[{\"field\":\"inputs[0].temperature\",\"message\":\"must be a number\"}]}");
+        } else {
+            String version = queryVersion == null || queryVersion.equals("latest") ? "2" : queryVersion;
+            send(exchange, 200, "application/json", "{\"model\":\"" + name + "\",\"version\":" + version
+                    + ",\"predictions\":[{\"label\":\"ok\",\"probabilities\":{\"ok\":0.9,\"fail\":0.1}}]}");
+        }
+    }
+
+    private static String problem(int status, String detail) {
+        return "{\"type\":\"about:blank\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
+    }
+
     private static String job(String name) {
-        String id = name.equals("first") ? JOB : "33333333-3333-3333-3333-333333333333";
+        String id = name.equals("first") ? JOB : name.equals("second") ? "33333333-3333-3333-3333-333333333333"
+                : "44444444-4444-4444-4444-444444444444";
         return "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"status\":\"running\",\"epoch\":" + epoch + ",\"epochs\":5}";
     }
 

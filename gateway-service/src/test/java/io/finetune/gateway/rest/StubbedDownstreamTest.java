@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,19 @@ class StubbedDownstreamTest {
         StubDownstream.epoch++;
         owner().header("If-None-Match", etag).get("/api/v1/jobs").then().statusCode(200)
                 .header("ETag", not(etag)).body("[0].epoch", equalTo(StubDownstream.epoch));
+    }
+
+    @Test
+    void theNextPagesCursorIsPassedOnBothWays() {
+        owner().get("/api/v1/jobs").then().statusCode(200)
+                .header("X-Next-Cursor", StubDownstream.NEXT_CURSOR).body("$", hasSize(2));
+        owner().queryParam("limit", 2).queryParam("cursor", StubDownstream.NEXT_CURSOR).get("/api/v1/jobs")
+                .then().statusCode(200).header("X-Next-Cursor", nullValue()).body("name", equalTo(java.util.List.of("third")));
+        assertEquals("2", StubDownstream.SEEN.get("GET /jobs").get("query-limit"));
+        assertEquals(StubDownstream.NEXT_CURSOR, StubDownstream.SEEN.get("GET /jobs").get("query-cursor"));
+
+        owner().queryParam("limit", 501).get("/api/v1/jobs").then().statusCode(422)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
     }
 
     @Test
@@ -118,6 +132,6 @@ class StubbedDownstreamTest {
     }
 
     private static String query(Map<String, String> headers) {
-        return headers == null ? null : headers.get("query-name");
+        return headers == null ? null : headers.get("query-nameExact");
     }
 }
