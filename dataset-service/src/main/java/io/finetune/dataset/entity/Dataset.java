@@ -66,6 +66,9 @@ public class Dataset extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public List<String> columns;
 
+    /** The schema validation found (tabular or text); null until validated or when the file had no header. */
+    public DatasetKind kind;
+
     /** e.g. {@code csv}, {@code jsonl+gzip}; null until validated. */
     public String format;
 

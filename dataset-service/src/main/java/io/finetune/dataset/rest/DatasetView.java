@@ -2,6 +2,7 @@ package io.finetune.dataset.rest;
 
 import io.finetune.common.events.ValidationProblem;
 import io.finetune.dataset.entity.Dataset;
+import io.finetune.dataset.entity.DatasetKind;
 import io.finetune.dataset.entity.DatasetStatus;
 import java.time.Instant;
 import java.util.List;
@@ -9,11 +10,13 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A dataset as the API shows it. Statistics ({@code rows}, {@code columns}, {@code classCounts},
+ * A dataset as the API shows it. Statistics ({@code kind}, {@code rows}, {@code columns}, {@code classCounts},
  * {@code format}, {@code sha256}, {@code estimatedSecondsPerEpoch}) are null until validated;
  * {@code bytes} is known from the end of the upload. While a multipart upload is open,
  * {@code uploadId}, {@code partSize} and {@code partCount} let a client that lost its state resume.
  *
+ * @param kind the schema of the file: {@code tabular} (numeric features + label, the tabular-classification
+ *     recipe) or {@code text} (text + label, the text-classification recipe)
  * @param duplicateOf the owner's earlier dataset with the same bytes, whose stored object this one shares
  * @param estimatedSecondsPerEpoch rows over {@value #SAMPLES_PER_SECOND} samples per second, a CPU trainer's pace
  */
@@ -21,6 +24,7 @@ public record DatasetView(
         UUID id,
         String name,
         DatasetStatus status,
+        DatasetKind kind,
         Long rows,
         Long bytes,
         List<String> columns,
@@ -41,7 +45,7 @@ public record DatasetView(
     static DatasetView of(Dataset dataset) {
         Double estimate = dataset.rows == null || dataset.status != DatasetStatus.VALIDATED ? null
                 : Math.ceil(dataset.rows / SAMPLES_PER_SECOND * 10) / 10;
-        return new DatasetView(dataset.id, dataset.name, dataset.status, dataset.rows, dataset.bytes,
+        return new DatasetView(dataset.id, dataset.name, dataset.status, dataset.kind, dataset.rows, dataset.bytes,
                 dataset.columns, dataset.classCounts, dataset.format, dataset.sha256, estimate, dataset.duplicateOf,
                 dataset.problems, dataset.uploadId, dataset.partSize, dataset.partCount, dataset.createdAt);
     }

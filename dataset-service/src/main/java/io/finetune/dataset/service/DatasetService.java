@@ -42,13 +42,15 @@ public class DatasetService {
     private final ObjectStore store;
     private final ValidationRunner validation;
     private final DatasetEventProducer events;
+    private final DatasetMetrics metrics;
     private final DatasetConfig config;
 
     public DatasetService(ObjectStore store, ValidationRunner validation, DatasetEventProducer events,
-            DatasetConfig config) {
+            DatasetMetrics metrics, DatasetConfig config) {
         this.store = store;
         this.validation = validation;
         this.events = events;
+        this.metrics = metrics;
         this.config = config;
     }
 
@@ -298,7 +300,10 @@ public class DatasetService {
             d.statusSince = d.updatedAt;
             return Optional.of(d);
         });
-        rejected.ifPresent(d -> events.publish(DatasetEvent.REJECTED, d));
+        rejected.ifPresent(d -> {
+            events.publish(DatasetEvent.REJECTED, d);
+            metrics.outcome(d.status);
+        });
         return rejected.orElseGet(() -> get(dataset.id, dataset.owner));
     }
 

@@ -1,6 +1,7 @@
 package io.finetune.dataset.service;
 
 import io.finetune.common.recipes.Recipe;
+import io.finetune.dataset.entity.DatasetKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
@@ -18,12 +19,14 @@ import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Checks a dataset file against the schema of the {@code tabular-classification} recipe
- * (docs/development.md) in one streaming pass, reading the object once: CSV or JSON Lines, plain or
- * gzip-compressed, UTF-8. A header (or the first object's keys) with a {@code label} column and at
- * least one feature column, one value per column in every row, numeric features, at least
- * {@value #MIN_ROWS} rows, two different labels, and no label seen only once. The same pass computes
- * the SHA-256 of the stored bytes and counts the rows of each label.
+ * Checks a dataset file against the schema of a built-in recipe (docs/development.md) in one streaming
+ * pass, reading the object once: CSV or JSON Lines, plain or gzip-compressed, UTF-8. The header (or the
+ * first object's keys) says which schema: a {@code text} column makes it a text-classification dataset
+ * ({@code text} and {@code label} only, each text non-empty and at most the recipe's default
+ * {@code maxTextLength} characters), otherwise it is tabular ({@code label} and at least one numeric
+ * feature column). Either way: one value per column in every row, at least {@value #MIN_ROWS} rows, two
+ * different labels, and no label seen only once. The same pass computes the SHA-256 of the stored bytes
+ * and counts the rows of each label.
  *
  * <p>Memory is bounded whatever the file size: fixed buffers, one row at a time (at most
  * {@value #MAX_ROW_CHARS} characters), and at most {@value #MAX_CLASSES} labels of at most
@@ -50,6 +53,9 @@ public class DatasetValidator {
     private static final int LISTED_SINGLETONS = 5;
 
     private static final String LABEL = Recipe.LABEL_COLUMN;
+    private static final String TEXT = Recipe.TEXT_COLUMN;
+    /** The longest text the text-classification recipe reads by default, in characters (code points). */
+    static final int MAX_TEXT_CHARS = Recipe.TEXT_CLASSIFICATION.defaults().get("maxTextLength").intValue();
 
     public Validation validate(InputStream stored) throws IOException {
         HashingInputStream raw = new HashingInputStream(stored);
@@ -80,7 +86,7 @@ public class DatasetValidator {
             result.rows = null;
         }
         raw.drain(); // the checksum covers every stored byte, also after a problem that stopped the reading
-        return new Validation(result.rows, raw.count, raw.hex(), format, result.columns,
+        return new Validation(result.rows, raw.count, raw.hex(), format, result.kind, result.columns,
                 result.classCounts(), problems.list());
     }
 
@@ -88,13 +94,14 @@ public class DatasetValidator {
         List<String> columns = reader.header();
         if (columns == null) {
             problems.add(null, null, "the file is empty; upload a UTF-8 CSV file whose first line is a header such as"
-                    + " 'feature1,feature2,label', or JSON Lines such as {\"feature1\": 0.5, \"label\": \"cat\"},"
-                    + " with at least " + MIN_ROWS + " data rows");
+                    + " 'feature1,feature2,label' (tabular) or 'text,label' (text classification), or JSON Lines such as"
+                    + " {\"feature1\": 0.5, \"label\": \"cat\"}, with at least " + MIN_ROWS + " data rows");
             result.rows = 0L;
             return;
         }
         result.columns = columns;
-        int labelIndex = checkHeader(columns, reader.recordLine(), problems);
+        result.kind = columns.contains(TEXT) ? DatasetKind.TEXT : DatasetKind.TABULAR;
+        int labelIndex = checkHeader(columns, result.kind, reader.recordLine(), problems);
         long rows = 0;
         List<String> row;
         while ((row = reader.next()) != null) {
@@ -115,6 +122,8 @@ public class DatasetValidator {
                 String value = row.get(i).strip();
                 if (i == labelIndex) {
                     result.countLabel(value, line, problems);
+                } else if (result.kind == DatasetKind.TEXT) {
+                    checkText(value, line, problems); // the only other column of a text dataset
                 } else if (value.isEmpty()) {
                     problems.add(line, columns.get(i), "the value is empty; every feature needs a number");
                 } else if (!isNumber(value)) {
@@ -135,7 +144,7 @@ public class DatasetValidator {
     }
 
     /** The index of the label column, or -1 when the header is unusable (its problems are reported). */
-    private static int checkHeader(List<String> columns, long line, Problems problems) {
+    private static int checkHeader(List<String> columns, DatasetKind kind, long line, Problems problems) {
         boolean usable = true;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < columns.size(); i++) {
@@ -156,12 +165,35 @@ public class DatasetValidator {
             problems.add(line, null, "the header has no '" + LABEL + "' column; " + hint + " (columns found: "
                     + Problems.abbreviate(String.join(", ", columns)) + ")");
             usable = false;
-        } else if (columns.size() < 2) {
+        } else if (kind == DatasetKind.TABULAR && columns.size() < 2) {
             problems.add(line, null, "the header has only the '" + LABEL + "' column; add at least one numeric"
-                    + " feature column");
+                    + " feature column, or a '" + TEXT + "' column for text classification");
             usable = false;
         }
+        if (kind == DatasetKind.TEXT) {
+            List<String> others = columns.stream().filter(c -> !c.equals(TEXT) && !c.equals(LABEL)).toList();
+            if (!others.isEmpty()) {
+                problems.add(line, null, "a text-classification dataset has only the columns '" + TEXT + "' and '"
+                        + LABEL + "', but this header also has " + Problems.abbreviate(String.join(", ", others))
+                        + "; remove those columns, or rename '" + TEXT + "' if this is a tabular dataset of numeric features");
+                usable = false;
+            }
+        }
         return usable ? labelIndex : -1;
+    }
+
+    /** A text to classify: not empty, and not longer than the recipe reads. */
+    private static void checkText(String value, long line, Problems problems) {
+        if (value.isEmpty()) {
+            problems.add(line, TEXT, "the text is empty; give every row the text to classify, or remove the row");
+            return;
+        }
+        // code points, not UTF-16 units: what a user counts as characters
+        if (value.length() > MAX_TEXT_CHARS && value.codePointCount(0, value.length()) > MAX_TEXT_CHARS) {
+            problems.add(line, TEXT, "the text has " + value.codePointCount(0, value.length())
+                    + " characters, more than the " + MAX_TEXT_CHARS + " the text-classification recipe reads"
+                    + " (maxTextLength); shorten it, or split it into several rows of the same label");
+        }
     }
 
     /**
@@ -239,6 +271,7 @@ public class DatasetValidator {
     private static final class Result {
 
         Long rows = 0L;
+        DatasetKind kind;
         List<String> columns = List.of();
         /** label -> {rows, first line}; at most MAX_CLASSES entries. */
         private final Map<String, long[]> labels = new LinkedHashMap<>();

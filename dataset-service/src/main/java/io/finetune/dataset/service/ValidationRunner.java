@@ -35,15 +35,17 @@ public class ValidationRunner {
     private final ObjectStore store;
     private final DatasetValidator validator;
     private final DatasetEventProducer events;
+    private final DatasetMetrics metrics;
     private final ExecutorService threads;
     /** The datasets this instance is validating, so that the sweep does not start them twice. */
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
     public ValidationRunner(ObjectStore store, DatasetValidator validator, DatasetEventProducer events,
-            DatasetConfig config) {
+            DatasetMetrics metrics, DatasetConfig config) {
         this.store = store;
         this.validator = validator;
         this.events = events;
+        this.metrics = metrics;
         this.threads = Executors.newFixedThreadPool(config.validationThreads(), r -> {
             Thread thread = new Thread(r, "dataset-validation");
             thread.setDaemon(true);
@@ -93,6 +95,17 @@ public class ValidationRunner {
     }
 
     private Optional<Dataset> validateOnce(UUID id) {
+        try {
+            Optional<Dataset> outcome = readAndRecord(id);
+            outcome.ifPresent(dataset -> metrics.outcome(dataset.status));
+            return outcome;
+        } catch (RuntimeException e) {
+            metrics.failed();
+            throw e;
+        }
+    }
+
+    private Optional<Dataset> readAndRecord(UUID id) {
         Optional<Dataset> pending = QuarkusTransaction.requiringNew().call(() -> Dataset.<Dataset>findByIdOptional(id));
         if (pending.isEmpty() || pending.get().status != DatasetStatus.VALIDATING) {
             return Optional.empty();
@@ -140,6 +153,7 @@ public class ValidationRunner {
         dataset.columns = validation.columns();
         dataset.problems = validation.problems();
         dataset.format = validation.format();
+        dataset.kind = validation.kind();
         dataset.classCounts = validation.classCounts();
         dataset.sha256 = validation.sha256();
         dataset.sequence++;

@@ -40,6 +40,15 @@ public final class MalformedCorpus {
         return jsonl.toString();
     }
 
+    /** A valid text-classification file: {@code text} and {@code label}. */
+    static String goodText(int rows) {
+        StringBuilder csv = new StringBuilder("text,label\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append("\"review ").append(i).append(", short\",").append(i % 2 == 0 ? "positive" : "negative").append('\n');
+        }
+        return csv.toString();
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -126,6 +135,15 @@ public final class MalformedCorpus {
                 "not valid JSON", 8L));
         cases.add(new Case("jsonl duplicate key", utf8(withLine(jsonl, 9, "{\"f1\": 1, \"f1\": 2, \"label\": \"cat\"}")),
                 "not valid JSON", 9L));
+        String text = goodText(20);
+        cases.add(new Case("text empty", utf8(withLine(text, 5, "\"\",positive")), "the text is empty", 5L));
+        cases.add(new Case("text over maxTextLength", utf8(withLine(text, 6, "x".repeat(2001) + ",negative")),
+                "the text has 2001 characters, more than the 2000", 6L));
+        cases.add(new Case("text with another column", utf8(text.replace("text,label", "text,label,score")
+                .replace("\n\"", "\n0.5,\"")), "but this header also has score", 1L));
+        cases.add(new Case("text jsonl gzip empty text", gzip(utf8("{\"text\": \"fine\", \"label\": \"a\"}\n".repeat(10)
+                + "{\"text\": \" \", \"label\": \"b\"}\n" + "{\"text\": \"ok\", \"label\": \"b\"}\n")),
+                "the text is empty", 11L));
         return cases;
     }
 }
