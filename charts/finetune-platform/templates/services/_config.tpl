@@ -11,6 +11,7 @@ secretKeyRefs in the Deployment. Call with (dict "root" $ "key" "gateway" "svc" 
 {{- $_ := set $cfg "QUARKUS_REST_CLIENT_DATASET_SERVICE_URL" (printf "http://%s-dataset:%v" $fullname $root.Values.services.dataset.port) -}}
 {{- $_ := set $cfg "QUARKUS_REST_CLIENT_SCHEDULER_SERVICE_URL" (printf "http://%s-scheduler:%v" $fullname $root.Values.services.scheduler.port) -}}
 {{- $_ := set $cfg "QUARKUS_REST_CLIENT_PROGRESS_SERVICE_URL" (printf "http://%s-progress:%v" $fullname $root.Values.services.progress.port) -}}
+{{- $_ := set $cfg "QUARKUS_REST_CLIENT_SERVING_SERVICE_URL" (printf "http://%s-serving:%v" $fullname $root.Values.services.serving.port) -}}
 {{- $_ := set $cfg "MP_JWT_VERIFY_ISSUER" $root.Values.auth.jwt.issuer -}}
 {{- $_ := set $cfg "MP_JWT_VERIFY_PUBLICKEY_LOCATION" $root.Values.auth.jwt.publicKeyLocation -}}
 {{- end -}}

@@ -31,15 +31,16 @@ class ChartLintTest {
 
         assertThat(chart.ofKind("Deployment").map(d -> d.path("metadata").path("name").asText()))
                 .containsExactlyInAnyOrder("ft-finetune-platform-gateway", "ft-finetune-platform-dataset",
-                        "ft-finetune-platform-scheduler", "ft-finetune-platform-progress");
-        assertThat(chart.ofKind("Service")).hasSizeGreaterThanOrEqualTo(4);
-        assertThat(chart.ofKind("PodDisruptionBudget")).hasSize(4);
-        assertThat(chart.ofKind("ServiceMonitor")).hasSize(4);
-        assertThat(chart.ofKind("HorizontalPodAutoscaler")).hasSize(1);
+                        "ft-finetune-platform-scheduler", "ft-finetune-platform-progress", "ft-finetune-platform-serving");
+        assertThat(chart.ofKind("Service")).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(chart.ofKind("PodDisruptionBudget")).hasSize(5);
+        assertThat(chart.ofKind("ServiceMonitor")).hasSize(5);
+        assertThat(chart.ofKind("HorizontalPodAutoscaler").map(h -> h.path("metadata").path("name").asText()))
+                .containsExactlyInAnyOrder("ft-finetune-platform-gateway", "ft-finetune-platform-serving");
         assertThat(chart.ofKind("ScaledJob")).hasSize(2);
         assertThat(chart.ofKind("TriggerAuthentication")).hasSize(1);
         assertThat(chart.ofKind("PrometheusRule")).hasSize(1);
         assertThat(chart.ofKind("ConfigMap").filter(c -> c.path("metadata").path("labels").has("grafana_dashboard")))
-                .hasSize(3);
+                .hasSize(4);
     }
 }
