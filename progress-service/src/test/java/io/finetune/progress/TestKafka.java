@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.events.JobEvent;
+import io.finetune.common.events.ModelEvent;
 import io.finetune.common.events.PlatformEvent;
 import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingEvent;
@@ -41,13 +42,26 @@ public final class TestKafka implements AutoCloseable {
     public void publish(List<? extends PlatformEvent> events) {
         try {
             for (PlatformEvent event : events) {
-                String topic = event instanceof JobEvent ? Topics.JOBS_EVENTS : Topics.TRAINING_EVENTS;
-                UUID jobId = event instanceof JobEvent e ? e.jobId() : ((TrainingEvent) event).jobId();
-                producer.send(new ProducerRecord<>(topic, jobId.toString(), json.writeValueAsString(event))).get();
+                producer.send(new ProducerRecord<>(topicOf(event), keyOf(event), json.writeValueAsString(event))).get();
             }
         } catch (Exception e) {
             throw new IllegalStateException("could not publish", e);
         }
+    }
+
+    private static String topicOf(PlatformEvent event) {
+        if (event instanceof JobEvent) {
+            return Topics.JOBS_EVENTS;
+        }
+        return event instanceof ModelEvent ? Topics.MODELS_EVENTS : Topics.TRAINING_EVENTS;
+    }
+
+    /** As the producers key them: a job's events by job id, a model's by {@code owner/model}. */
+    private static String keyOf(PlatformEvent event) {
+        if (event instanceof ModelEvent m) {
+            return ModelEvent.key(m.owner(), m.model());
+        }
+        return (event instanceof JobEvent e ? e.jobId() : ((TrainingEvent) event).jobId()).toString();
     }
 
     /** Publishes the events and waits until the projection has applied each of them (heartbeats aside). */

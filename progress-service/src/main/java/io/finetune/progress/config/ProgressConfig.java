@@ -17,6 +17,9 @@ public interface ProgressConfig {
 
     Metrics metrics();
 
+    /** When the models view flags a model's latest version. */
+    Models models();
+
     interface TopicSettings {
 
         /** The scheduler's transitions; overridden only to isolate a benchmark. */
@@ -26,6 +29,10 @@ public interface ProgressConfig {
         /** The trainers' reports; overridden only to isolate a benchmark. */
         @WithDefault(Topics.TRAINING_EVENTS)
         String trainingEvents();
+
+        /** The scheduler's registered model versions; overridden only to isolate a benchmark. */
+        @WithDefault(Topics.MODELS_EVENTS)
+        String modelsEvents();
 
         /** Partitions of a topic created here; another service creating it first decides instead. */
         @WithDefault("3")
@@ -50,5 +57,19 @@ public interface ProgressConfig {
         /** How often the gauges computed from the view (jobs by state, models) are refreshed. */
         @WithDefault("15s")
         String refreshEvery();
+    }
+
+    interface Models {
+
+        /** A model whose latest version is older than this is {@code stale}. */
+        @WithDefault("P7D")
+        Duration staleAfter();
+
+        /**
+         * A model is {@code accuracyDropped} when its latest version's validation accuracy is lower than
+         * the previous version's by more than this.
+         */
+        @WithDefault("0.02")
+        double accuracyDrop();
     }
 }

@@ -1,10 +1,6 @@
 package io.finetune.progress.messaging;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.finetune.common.events.JobEvent;
 import io.finetune.common.events.PlatformEvent;
-import io.finetune.common.events.TrainingEvent;
-import io.finetune.progress.config.ProgressConfig;
 import io.finetune.progress.service.JobProjection;
 import io.finetune.progress.service.ProjectionMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -23,8 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds {@code jobs.events} and {@code training.events} into the projection, one poll's batch per
- * transaction (one channel reads both topics, so one consumer writes a job's rows). A message that
+ * Feeds {@code jobs.events}, {@code training.events} and {@code models.events} into the projection,
+ * one poll's batch per transaction (one channel reads every topic, so one consumer writes a job's rows). A message that
  * cannot be parsed, or whose event cannot be applied even on its own, goes to the dead-letter topic
  * unchanged with the reason in a header, and the rest of the batch goes on.
  */
@@ -40,16 +36,14 @@ public class EventConsumer {
 
     private final JobProjection projection;
     private final ProjectionMetrics metrics;
-    private final ObjectMapper json;
-    private final ProgressConfig config;
+    private final EventTopics topics;
     private final Emitter<String> deadLetters;
 
-    public EventConsumer(JobProjection projection, ProjectionMetrics metrics, ObjectMapper json,
-            ProgressConfig config, @Channel(DEAD_LETTER_CHANNEL) Emitter<String> deadLetters) {
+    public EventConsumer(JobProjection projection, ProjectionMetrics metrics, EventTopics topics,
+            @Channel(DEAD_LETTER_CHANNEL) Emitter<String> deadLetters) {
         this.projection = projection;
         this.metrics = metrics;
-        this.json = json;
-        this.config = config;
+        this.topics = topics;
         this.deadLetters = deadLetters;
     }
 
@@ -60,7 +54,7 @@ public class EventConsumer {
         Map<PlatformEvent, ConsumerRecord<String, String>> origins = new IdentityHashMap<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
-                PlatformEvent event = parse(record);
+                PlatformEvent event = topics.parse(record.topic(), record.value());
                 events.add(event);
                 origins.put(event, record);
             } catch (Exception e) {
@@ -81,16 +75,6 @@ public class EventConsumer {
                 }
             }
         }
-    }
-
-    private PlatformEvent parse(ConsumerRecord<String, String> record) throws Exception {
-        if (record.topic().equals(config.topics().jobsEvents())) {
-            return json.readValue(record.value(), JobEvent.class);
-        }
-        if (record.topic().equals(config.topics().trainingEvents())) {
-            return json.readValue(record.value(), TrainingEvent.class);
-        }
-        throw new IllegalArgumentException("no events expected on topic " + record.topic());
     }
 
     private void deadLetter(ConsumerRecord<String, String> record, Exception cause) {

@@ -44,7 +44,8 @@ public class TopicInitializer {
             throws InterruptedException, ExecutionException, TimeoutException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = List.of(config.topics().jobsEvents(), config.topics().trainingEvents(), DEAD_LETTER_TOPIC).stream()
+            List<NewTopic> missing = List.of(config.topics().jobsEvents(), config.topics().trainingEvents(),
+                            config.topics().modelsEvents(), DEAD_LETTER_TOPIC).stream()
                     .filter(topic -> !existing.contains(topic))
                     .map(topic -> new NewTopic(topic, config.topics().partitions(), config.topics().replicationFactor()))
                     .toList();

@@ -1,10 +1,6 @@
 package io.finetune.progress.messaging;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.finetune.common.events.JobEvent;
 import io.finetune.common.events.PlatformEvent;
-import io.finetune.common.events.TrainingEvent;
-import io.finetune.progress.config.ProgressConfig;
 import io.finetune.progress.service.JobProjection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -28,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Rebuilds the view from the topics alone: deletes the rows, then reads both topics from their
+ * Rebuilds the view from the topics alone: deletes the rows, then reads every topic (jobs, training,
+ * models) from their
  * first retained offset to the end they had when it began, with a consumer of no group (the live
  * consumer's offsets stay as they are), and applies every event again. The merges make it safe
  * while the live consumer runs: an event both apply converges to the same row. Readers see a
@@ -42,17 +39,15 @@ public class ViewRebuilder {
 
     private final JobProjection projection;
     private final DataSource db;
-    private final ObjectMapper json;
-    private final ProgressConfig config;
+    private final EventTopics topics;
     private final String bootstrapServers;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public ViewRebuilder(JobProjection projection, DataSource db, ObjectMapper json, ProgressConfig config,
+    public ViewRebuilder(JobProjection projection, DataSource db, EventTopics topics,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.projection = projection;
         this.db = db;
-        this.json = json;
-        this.config = config;
+        this.topics = topics;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -82,14 +77,15 @@ public class ViewRebuilder {
         try (Connection c = db.getConnection()) {
             if (jobs == null) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("truncate job_view, epoch_history, attempt_progress, processed_event");
+                    s.execute("truncate job_view, epoch_history, attempt_progress, model_version_view, processed_event");
                 }
                 return;
             }
             Object[] ids = jobs.toArray();
             for (String sql : List.of("delete from job_view where id = any(?)",
                     "delete from epoch_history where job_id = any(?)",
-                    "delete from attempt_progress where job_id = any(?)")) {
+                    "delete from attempt_progress where job_id = any(?)",
+                    "delete from model_version_view where job_id = any(?)")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     s.setArray(1, c.createArrayOf("uuid", ids));
                     s.executeUpdate();
@@ -110,7 +106,7 @@ public class ViewRebuilder {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, BATCH),
                 new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(config.topics().jobsEvents(), config.topics().trainingEvents())) {
+            for (String topic : topics.all()) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30))
                         .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
@@ -125,10 +121,8 @@ public class ViewRebuilder {
                         continue; // the live consumer takes what came after the start
                     }
                     try {
-                        PlatformEvent event = record.topic().equals(config.topics().jobsEvents())
-                                ? json.readValue(record.value(), JobEvent.class)
-                                : json.readValue(record.value(), TrainingEvent.class);
-                        if (jobs == null || jobs.contains(jobIdOf(event))) {
+                        PlatformEvent event = topics.parse(record.topic(), record.value());
+                        if (jobs == null || jobs.contains(JobProjection.jobId(event))) {
                             batch.add(event);
                         }
                     } catch (Exception e) {
@@ -142,10 +136,6 @@ public class ViewRebuilder {
             }
         }
         return new long[] {applied, unreadable};
-    }
-
-    private static UUID jobIdOf(PlatformEvent event) {
-        return event instanceof JobEvent e ? e.jobId() : ((TrainingEvent) event).jobId();
     }
 
     /** @param unreadable records that are not events (they went to the dead-letter topic when first consumed) */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.events.JobEvent;
 import io.finetune.common.events.JobStatus;
+import io.finetune.common.events.ModelEvent;
 import io.finetune.common.events.PlatformEvent;
 import io.finetune.common.events.TrainingEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,8 @@ import javax.sql.DataSource;
 
 /**
  * Folds job and training events into {@code job_view}, {@code epoch_history} and
- * {@code attempt_progress}, a batch of events per transaction.
+ * {@code attempt_progress}, and model events into the models view ({@link ModelProjection}), a batch
+ * of events per transaction.
  *
  * <p>Delivery is at-least-once and the two topics are not ordered with each other, so every write
  * is a merge that converges to the same rows whatever the order and however often it is repeated:
@@ -105,10 +107,12 @@ public class JobProjection {
 
     private final DataSource db;
     private final ObjectMapper json;
+    private final ModelProjection models;
 
-    public JobProjection(DataSource db, ObjectMapper json) {
+    public JobProjection(DataSource db, ObjectMapper json, ModelProjection models) {
         this.db = db;
         this.json = json;
+        this.models = models;
     }
 
     /** Applies one scheduler transition; false when it was a duplicate. */
@@ -149,10 +153,13 @@ public class JobProjection {
                     .sorted(order).toList();
             List<TrainingEvent> trainingEvents = fresh.stream().filter(TrainingEvent.class::isInstance)
                     .map(TrainingEvent.class::cast).sorted(order).toList();
+            List<ModelEvent> modelEvents = fresh.stream().filter(ModelEvent.class::isInstance)
+                    .map(ModelEvent.class::cast).toList();
             List<JobEvent> transitions = applyJobEvents(c, jobEvents);
             List<TrainingEvent> epochs = applyTrainingEvents(c, trainingEvents);
+            List<ModelEvent> versions = models.apply(c, modelEvents);
             notifyChanges(c, fresh, epochs);
-            return new Applied(fresh, transitions, epochs);
+            return new Applied(fresh, transitions, epochs, versions);
         } catch (SQLException e) {
             throw new IllegalStateException("could not apply " + relevant.size() + " events", e);
         }
@@ -319,8 +326,12 @@ public class JobProjection {
         }
     }
 
-    static UUID jobId(PlatformEvent event) {
-        return event instanceof JobEvent e ? e.jobId() : ((TrainingEvent) event).jobId();
+    /** The job an event is about (a model version: the job that trained it). */
+    public static UUID jobId(PlatformEvent event) {
+        if (event instanceof JobEvent e) {
+            return e.jobId();
+        }
+        return event instanceof ModelEvent m ? m.jobId() : ((TrainingEvent) event).jobId();
     }
 
     private static void setTime(PreparedStatement s, int index, Instant instant) throws SQLException {
@@ -339,11 +350,12 @@ public class JobProjection {
     }
 
     /**
-     * What a batch changed: the events applied (new ids), the transitions that took effect and the
-     * epoch reports that changed the history. Side effects (metrics) key on the last two, which a
-     * redelivery never repeats.
+     * What a batch changed: the events applied (new ids), the transitions that took effect, the
+     * epoch reports that changed the history and the model versions registered in the view. Side
+     * effects (metrics) key on the last three, which a redelivery never repeats.
      */
-    public record Applied(List<PlatformEvent> events, List<JobEvent> transitions, List<TrainingEvent> epochs) {
-        public static final Applied NONE = new Applied(List.of(), List.of(), List.of());
+    public record Applied(List<PlatformEvent> events, List<JobEvent> transitions, List<TrainingEvent> epochs,
+            List<ModelEvent> versions) {
+        public static final Applied NONE = new Applied(List.of(), List.of(), List.of(), List.of());
     }
 }

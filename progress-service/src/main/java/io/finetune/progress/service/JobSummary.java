@@ -13,6 +13,9 @@ import java.util.UUID;
  *        the scheduler releases the cheapest job first (with aging), not the oldest.
  * @param errorKind when failed: the trainer's cause of the latest failure ({@code user-data},
  *        {@code infrastructure}, {@code out-of-memory}); null when the trainer reported none
+ * @param model the model the job trained a version of, once that version is registered (models.events
+ *        names it; jobs.events does not), else null
+ * @param modelVersion the version the job's success registered, else null
  */
 public record JobSummary(
         UUID id,
@@ -34,5 +37,7 @@ public record JobSummary(
         Double validationLoss,
         Double validationAccuracy,
         String modelUri,
-        String errorKind) {
+        String errorKind,
+        String model,
+        Integer modelVersion) {
 }

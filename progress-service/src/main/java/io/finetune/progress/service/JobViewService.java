@@ -51,7 +51,8 @@ public class JobViewService {
                        (select count(*) + 1 from job_view q
                         where q.status = 'queued' and q.lane = v.lane
                           and (q.queued_at, q.id) < (v.queued_at, v.id)) end as position,
-                   e.epoch, e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy
+                   e.epoch, e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy,
+                   mv.model, mv.version as model_version
             """;
     private static final String SUMMARY_FROM = """
             from job_view v
@@ -60,6 +61,7 @@ public class JobViewService {
                                from epoch_history h
                                where h.job_id = v.id and %s
                                order by h.epoch desc limit 1) e on true
+            left join model_version_view mv on mv.job_id = v.id
             """.formatted(VISIBLE_EPOCH);
 
     private final DataSource db;
@@ -227,7 +229,8 @@ public class JobViewService {
                 instant(rs, "started_at"), instant(rs, "finished_at"), rs.getObject("position", Long.class),
                 rs.getObject("epoch", Integer.class), rs.getObject("epochs", Integer.class),
                 real(rs, "train_loss"), real(rs, "train_accuracy"), real(rs, "validation_loss"),
-                real(rs, "validation_accuracy"), rs.getString("model_uri"), rs.getString("error_kind"));
+                real(rs, "validation_accuracy"), rs.getString("model_uri"), rs.getString("error_kind"),
+                rs.getString("model"), rs.getObject("model_version", Integer.class));
     }
 
     private Map<String, Object> hyperparameters(ResultSet rs) throws SQLException {

@@ -2,9 +2,9 @@ package io.finetune.progress.service;
 
 import io.finetune.common.events.JobEvent;
 import io.finetune.common.events.JobStatus;
+import io.finetune.progress.messaging.EventTopics;
 import io.finetune.common.events.PlatformEvent;
 import io.finetune.common.events.TrainingEvent;
-import io.finetune.progress.config.ProgressConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -42,21 +42,25 @@ public class ProjectionMetrics {
 
     private final MeterRegistry registry;
     private final DataSource db;
-    private final ProgressConfig config;
+    private final EventTopics topics;
+    private final ModelViewService models;
     private final Map<Tags, AtomicReference<Double>> jobs = new ConcurrentHashMap<>();
-    private final Map<String, AtomicReference<Double>> modelTimestamps = new ConcurrentHashMap<>();
-    private final Map<String, AtomicReference<Double>> modelAccuracies = new ConcurrentHashMap<>();
+    private final Map<Tags, AtomicReference<Double>> modelVersions = new ConcurrentHashMap<>();
+    private final Map<Tags, AtomicReference<Double>> modelTimestamps = new ConcurrentHashMap<>();
+    private final Map<Tags, AtomicReference<Double>> modelAccuracies = new ConcurrentHashMap<>();
+    private final Map<Tags, AtomicReference<Double>> previousAccuracies = new ConcurrentHashMap<>();
 
-    public ProjectionMetrics(MeterRegistry registry, DataSource db, ProgressConfig config) {
+    public ProjectionMetrics(MeterRegistry registry, DataSource db, EventTopics topics, ModelViewService models) {
         this.registry = registry;
         this.db = db;
-        this.config = config;
+        this.topics = topics;
+        this.models = models;
     }
 
     /** Observes what a committed batch changed; {@code viewUpdatedAt} is the commit's time. */
     public void observe(JobProjection.Applied applied, Instant viewUpdatedAt) {
         for (PlatformEvent event : applied.events()) {
-            String topic = event instanceof JobEvent ? config.topics().jobsEvents() : config.topics().trainingEvents();
+            String topic = topics.topicOf(event);
             timer("finetune.event.lag", "time from an event's timestamp to the view's update",
                     Duration.ofMillis(1), Duration.ofMinutes(5), Tags.of("topic", topic))
                     .record(nonNegative(Duration.between(event.time(), viewUpdatedAt)));
@@ -136,9 +140,13 @@ public class ProjectionMetrics {
     void refresh() {
         try (Connection c = db.getConnection()) {
             refreshJobs(c);
-            refreshModels(c);
         } catch (SQLException e) {
             LOG.warn("Could not refresh the view's gauges", e);
+        }
+        try {
+            refreshModels();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not refresh the models' gauges", e);
         }
     }
 
@@ -159,31 +167,26 @@ public class ProjectionMetrics {
                 "jobs in the view per state and lane", tags).set(value));
     }
 
-    /** A model is {@code <owner>/<name>}; its versions are its succeeded jobs, the newest by finish time. */
-    private void refreshModels(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("""
-                select distinct on (v.owner, v.name) v.owner, v.name, v.finished_at, e.validation_accuracy
-                from job_view v
-                left join lateral (select h.validation_accuracy from epoch_history h
-                                   where h.job_id = v.id and %s
-                                   order by h.epoch desc limit 1) e on true
-                where v.status = 'succeeded' and v.finished_at is not null
-                order by v.owner, v.name, v.finished_at desc, v.id desc
-                """.formatted(JobViewService.VISIBLE_EPOCH))) {
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    String model = rs.getString(1) + "/" + rs.getString(2);
-                    Tags tags = Tags.of("model", model);
-                    gauge(modelTimestamps, model, "finetune.model.latest.version.timestamp.seconds",
-                            "creation time (Unix seconds) of the model's newest version", tags)
-                            .set(instant(rs, 3).toEpochMilli() / 1000.0);
-                    Double accuracy = rs.getObject(4, Double.class);
-                    gauge(modelAccuracies, model, "finetune.model.latest.validation.accuracy",
-                            "validation accuracy (0..1) of the model's newest version", tags)
-                            .set(accuracy == null ? Double.NaN : accuracy);
-                }
-            }
+    /** Each model's latest version (docs/models.md): the alerts on stale models and accuracy drops read these. */
+    private void refreshModels() {
+        for (ModelViewService.Latest latest : models.latest(null, null)) {
+            Tags tags = Tags.of("owner", latest.owner(), "model", latest.model());
+            gauge(modelVersions, tags, "finetune.model.latest.version",
+                    "the highest version of the model", tags).set((double) latest.version());
+            gauge(modelTimestamps, tags, "finetune.model.latest.registered.timestamp.seconds",
+                    "when the model's latest version was registered (Unix seconds)", tags)
+                    .set(latest.registeredAt().toEpochMilli() / 1000.0);
+            gauge(modelAccuracies, tags, "finetune.model.latest.validation.accuracy",
+                    "validation accuracy (0..1) of the model's latest version", tags)
+                    .set(orNaN(latest.validationAccuracy()));
+            gauge(previousAccuracies, tags, "finetune.model.previous.validation.accuracy",
+                    "validation accuracy (0..1) of the version before the latest; NaN when there is none", tags)
+                    .set(latest.hasPrevious() ? orNaN(latest.previousAccuracy()) : Double.NaN);
         }
+    }
+
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
     }
 
     private <K> AtomicReference<Double> gauge(Map<K, AtomicReference<Double>> values, K key, String name,

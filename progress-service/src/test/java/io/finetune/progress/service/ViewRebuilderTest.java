@@ -9,6 +9,7 @@ import io.finetune.common.events.PlatformEvent;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.progress.TestEvents;
 import io.finetune.progress.TestKafka;
+import io.finetune.progress.TestModels;
 import io.finetune.progress.messaging.ViewRebuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -58,6 +59,7 @@ class ViewRebuilderTest {
         events.add(retried.job(3, JobStatus.QUEUED, 26, "retry", 2));
         events.add(retried.job(4, JobStatus.RUNNING, 27, null, 2));
         events.add(retried.epoch(2, 1, 2, 30));
+        events.add(TestModels.version(owner, "rebuilt", 1, 0.9, finished.at(33), finished.jobId(), finished.name()));
         try (TestKafka kafka = new TestKafka(bootstrapServers, json, db)) {
             kafka.publishAndAwait(events);
         }
@@ -65,6 +67,7 @@ class ViewRebuilderTest {
         Map<String, List<Map<String, Object>>> live = rows(jobs);
         assertEquals(2, live.get("job_view").size());
         assertEquals(6, live.get("epoch_history").size(), "every attempt's report is kept");
+        assertEquals(1, live.get("model_version_view").size());
 
         ViewRebuilder.Result result = rebuilder.rebuild(jobs).orElseThrow();
 
@@ -77,6 +80,7 @@ class ViewRebuilderTest {
         tables.put("job_view", query("select * from job_view where id = any(?) order by id", jobs));
         tables.put("epoch_history", query("select * from epoch_history where job_id = any(?) order by job_id, attempt, epoch", jobs));
         tables.put("attempt_progress", query("select * from attempt_progress where job_id = any(?) order by job_id, attempt", jobs));
+        tables.put("model_version_view", query("select * from model_version_view where job_id = any(?) order by job_id", jobs));
         return tables;
     }
 

@@ -24,6 +24,8 @@ public class Dataset extends PanacheEntityBase {
     public String objectKey;
     public Long rows;
     public Long bytes;
+    /** The SHA-256 of the dataset's bytes, recorded in the model versions trained on it; null when unknown. */
+    public String sha256;
     /** The sequence of the dataset event this row reflects. */
     public long sequence;
 

@@ -31,6 +31,8 @@ public class Job extends PanacheEntityBase {
     public UUID id;
     public String owner;
     public String name;
+    /** The model this job trains a new version of; the job's name unless the submitter named one. */
+    public String model;
     @Column(name = "dataset_id")
     public UUID datasetId;
     public String recipe;

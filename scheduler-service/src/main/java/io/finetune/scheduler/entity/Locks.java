@@ -14,6 +14,7 @@ public final class Locks {
     private static final int DATASET = 3;
     private static final int IDEMPOTENCY_KEY = 4;
     private static final int OWNER = 5;
+    private static final int MODEL = 6;
 
     private Locks() {
     }
@@ -61,6 +62,15 @@ public final class Locks {
                 .createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
                 .setParameter(1, OWNER)
                 .setParameter(2, owner)
+                .getSingleResult();
+    }
+
+    /** Orders the registrations of one model's versions, so concurrent successes get distinct numbers. */
+    public static void model(String owner, String model) {
+        Panache.getEntityManager()
+                .createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
+                .setParameter(1, MODEL)
+                .setParameter(2, owner + "\n" + model)
                 .getSingleResult();
     }
 }

@@ -8,8 +8,8 @@ public final class Channels {
     /** {@code training.events}: what trainers report. */
     public static final String TRAINING_IN = "training-in";
     /**
-     * Everything this service publishes ({@code jobs.events} and the dispatch topic), from the
-     * outbox; each message names its own topic.
+     * Everything this service publishes ({@code jobs.events}, {@code models.events}, the dispatch
+     * and control topics), from the outbox; each message names its own topic.
      */
     public static final String OUTBOX_OUT = "outbox-out";
 

@@ -76,7 +76,7 @@ public class KafkaTopology {
         }
         // the event topics take the broker's defaults; whichever service starts first creates them
         for (String topic : List.of(Topics.DATASETS_EVENTS, Topics.TRAINING_EVENTS, Topics.JOBS_EVENTS,
-                Topics.TRAINING_CONTROL, DEAD_LETTER_TOPIC)) {
+                Topics.MODELS_EVENTS, Topics.TRAINING_CONTROL, DEAD_LETTER_TOPIC)) {
             if (!existing.contains(topic)) {
                 missing.add(new NewTopic(topic, Optional.empty(), Optional.empty()));
             }

@@ -20,7 +20,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes the outbox: unsent messages in the order they were written, each keyed by its job id,
+ * Publishes the outbox: unsent messages in the order they were written, each with the key it was written with,
  * marked sent only once the broker has acknowledged them. A crash between the two publishes a
  * message again on restart; consumers drop it by its event id.
  */

@@ -45,6 +45,7 @@ public class DatasetEventService {
         dataset.objectKey = event.objectKey();
         dataset.rows = event.rows();
         dataset.bytes = event.bytes();
+        dataset.sha256 = event.sha256();
         dataset.sequence = event.sequence();
         dataset.persist();
 

@@ -107,6 +107,7 @@ public class JobService {
         job.id = UUID.randomUUID();
         job.owner = owner;
         job.name = request.name();
+        job.model = request.model() == null ? request.name() : request.model();
         job.datasetId = request.datasetId();
         job.recipe = recipeName;
         job.epochs = request.epochs();

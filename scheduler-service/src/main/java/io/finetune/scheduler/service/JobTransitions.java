@@ -24,12 +24,15 @@ public class JobTransitions {
     private final SchedulerConfig config;
     private final Clock clock;
     private final SchedulerMetrics metrics;
+    private final ModelRegistry models;
 
-    JobTransitions(Outbox outbox, SchedulerConfig config, Clock clock, SchedulerMetrics metrics) {
+    JobTransitions(Outbox outbox, SchedulerConfig config, Clock clock, SchedulerMetrics metrics,
+            ModelRegistry models) {
         this.outbox = outbox;
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
+        this.models = models;
     }
 
     /** Moves the job into {@code status}; {@code reason} tells the user why (null for the normal course). */
@@ -71,7 +74,10 @@ public class JobTransitions {
                 job.hyperparameters, job.attempt, job.lane, job.priorityClass));
     }
 
-    /** Releases the job to a trainer slot of its lane: its next attempt, and the dispatch message the trainer takes. */
+    /**
+     * Releases the job to a trainer slot of its lane: its next attempt, and the dispatch message the
+     * trainer takes, naming the model and the artifact it may warm-start from.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void dispatch(Job job, Dataset dataset) {
         job.attempt++;
@@ -79,7 +85,8 @@ public class JobTransitions {
         enter(job, JobStatus.DISPATCHED, null);
         outbox.add(config.lanes().get(job.lane).topic(), job.id, new TrainingDispatch(UUID.randomUUID(),
                 TrainingDispatch.TYPE, clock.now(), job.sequence, job.id, job.owner, job.name, job.datasetId,
-                dataset.objectKey, job.recipe, job.epochs, job.hyperparameters, job.attempt, job.name, null));
+                dataset.objectKey, job.recipe, job.epochs, job.hyperparameters, job.attempt, job.model,
+                models.warmStartUri(job)));
     }
 
     /** Tells the trainer of the job's current attempt to stop ({@link TrainingControl#CANCEL} or {@code PREEMPT}). */

@@ -6,10 +6,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A job as the submitter sees it after a command; progress-service serves the live view. */
+/**
+ * A job as the submitter sees it after a command; progress-service serves the live view.
+ *
+ * @param model the model the job trains a new version of
+ */
 public record JobView(
         UUID id,
         String name,
+        String model,
         JobStatus status,
         String reason,
         UUID datasetId,
@@ -22,7 +27,7 @@ public record JobView(
         Instant createdAt) {
 
     static JobView of(Job job) {
-        return new JobView(job.id, job.name, job.status, job.reason, job.datasetId, job.recipe, job.epochs,
+        return new JobView(job.id, job.name, job.model, job.status, job.reason, job.datasetId, job.recipe, job.epochs,
                 job.hyperparameters, job.lane, job.priorityClass, job.attempt, job.createdAt);
     }
 }

@@ -16,22 +16,35 @@ import java.util.UUID;
  * @param hyperparameters only those that differ from the recipe's defaults; may be null
  * @param profile {@code interactive} or {@code production} (null: {@link Profile#DEFAULT}); names the lane
  * @param priorityClass {@code interactive}, {@code production} or {@code batch}; null: the profile's
+ * @param model the model this job trains a new version of (same rules as names); null: the job's name
  */
 public record NewJob(
         @NotNull
         @Size(min = 1, max = 63)
-        @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._-]*",
-                message = "must start with a letter or digit and contain only letters, digits, '.', '_' and '-'")
+        @Pattern(regexp = NAME_PATTERN, message = NAME_MESSAGE)
         String name,
         @NotNull UUID datasetId,
         String recipe,
         @NotNull @Min(1) @Max(1000) Integer epochs,
         Map<String, Object> hyperparameters,
         String profile,
-        String priorityClass) {
+        String priorityClass,
+        @Size(min = 1, max = 63)
+        @Pattern(regexp = NAME_PATTERN, message = NAME_MESSAGE)
+        String model) {
+
+    static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
+    static final String NAME_MESSAGE =
+            "must start with a letter or digit and contain only letters, digits, '.', '_' and '-'";
 
     /** A production job of the default recipe and class. */
     public NewJob(String name, UUID datasetId, String recipe, Integer epochs, Map<String, Object> hyperparameters) {
         this(name, datasetId, recipe, epochs, hyperparameters, null, null);
+    }
+
+    /** A job that trains a model of its own name. */
+    public NewJob(String name, UUID datasetId, String recipe, Integer epochs, Map<String, Object> hyperparameters,
+            String profile, String priorityClass) {
+        this(name, datasetId, recipe, epochs, hyperparameters, profile, priorityClass, null);
     }
 }

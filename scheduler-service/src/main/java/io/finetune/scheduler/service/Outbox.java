@@ -26,9 +26,15 @@ public class Outbox {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void add(String topic, UUID key, PlatformEvent event) {
+        add(topic, key.toString(), event);
+    }
+
+    /** As {@link #add(String, UUID, PlatformEvent)}, for entities not keyed by an id (a model: {@code owner/model}). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void add(String topic, String key, PlatformEvent event) {
         OutboxMessage message = new OutboxMessage();
         message.topic = topic;
-        message.messageKey = key.toString();
+        message.messageKey = key;
         message.payload = json(event);
         message.createdAt = event.time();
         message.persist();

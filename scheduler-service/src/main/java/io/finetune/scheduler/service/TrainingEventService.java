@@ -12,15 +12,18 @@ import jakarta.transaction.Transactional;
  * Follows what trainers report: a job starts running, then succeeds, fails (retried when the
  * infrastructure was at fault), is cancelled or preempted, and frees its slot. Every event of the
  * current attempt, heartbeats included, proves its trainer alive (the watchdog requeues silent jobs).
+ * A success registers the trained model's next version ({@link ModelRegistry}).
  */
 @ApplicationScoped
 public class TrainingEventService {
 
     private final JobTransitions transitions;
+    private final ModelRegistry models;
     private final Clock clock;
 
-    TrainingEventService(JobTransitions transitions, Clock clock) {
+    TrainingEventService(JobTransitions transitions, ModelRegistry models, Clock clock) {
         this.transitions = transitions;
+        this.models = models;
         this.clock = clock;
     }
 
@@ -44,7 +47,11 @@ public class TrainingEventService {
                     transitions.enter(job, JobStatus.RUNNING, null);
                 }
             }
-            case TrainingEvent.SUCCEEDED -> transitions.enter(job, JobStatus.SUCCEEDED, null);
+            case TrainingEvent.SUCCEEDED -> {
+                // one transaction: the job is succeeded exactly when its model version is registered
+                transitions.enter(job, JobStatus.SUCCEEDED, null);
+                models.register(job, event);
+            }
             case TrainingEvent.FAILED -> onFailed(job, event);
             case TrainingEvent.CANCELLED -> transitions.enter(job, JobStatus.CANCELLED,
                     job.cancelRequestedAt != null ? "cancelled by the owner" : "cancelled by the trainer");

@@ -142,4 +142,24 @@ class JobResourceTest {
                 .statusCode(422)
                 .body("errors.field", contains("body"));
     }
+
+    @Test
+    void namesTheModelAfterTheJobUnlessOneIsGiven() {
+        String owner = TestData.randomOwner();
+        submit(owner, Map.of("name", "churn-2026-11-25", "datasetId", UUID.randomUUID(), "epochs", 1))
+                .statusCode(201)
+                .body("model", equalTo("churn-2026-11-25"));
+        submit(owner, Map.of("name", "churn-2026-11-26", "model", "churn", "datasetId", UUID.randomUUID(),
+                "epochs", 1))
+                .statusCode(201)
+                .body("model", equalTo("churn"));
+        submit(owner, Map.of("name", "bad-model", "model", "-churn", "datasetId", UUID.randomUUID(), "epochs", 1))
+                .statusCode(422)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("errors.field", contains("model"));
+        submit(owner, Map.of("name", "long-model", "model", "m".repeat(64), "datasetId", UUID.randomUUID(),
+                "epochs", 1))
+                .statusCode(422)
+                .body("errors.field", contains("model"));
+    }
 }

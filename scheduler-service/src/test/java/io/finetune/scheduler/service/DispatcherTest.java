@@ -50,7 +50,9 @@ class DispatcherTest {
             UUID medium = jobs.submit(owner, new NewJob("medium", datasetId, null, 2, null)).id();
             Set<UUID> mine = Set.of(large, small, medium);
 
-            TestData.publishDataset(TestData.validated(datasetId, owner, 100));
+            // large enough that the jobs' cost handicaps differ by hours, not by the milliseconds between
+            // their queued times on a loaded machine
+            TestData.publishDataset(TestData.validated(datasetId, owner, 10_000_000));
 
             await().atMost(WAIT).until(() -> dispatches.poll(mine).size() >= 2);
             await().during(SETTLE).atMost(SETTLE.plusSeconds(5)).until(() -> dispatches.poll(mine).size() == 2);
