@@ -1,10 +1,10 @@
 package io.finetune.trainer.cli;
 
 import io.finetune.common.recipes.Recipe;
-import io.finetune.trainer.recipe.TrainingInputException;
-import io.finetune.trainer.recipe.TrainingRecipe;
-import io.finetune.trainer.recipe.TrainingRequest;
-import io.finetune.trainer.recipe.TrainingResult;
+import io.finetune.recipes.TrainingInputException;
+import io.finetune.recipes.TrainingRecipe;
+import io.finetune.recipes.TrainingRequest;
+import io.finetune.recipes.TrainingResult;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -31,7 +31,7 @@ public class LocalTraining {
     /** {@code TrainerConfig#local()}: set by {@link TrainerMain} before start-up; the Kafka consumers stay off. */
     public static final String LOCAL_PROPERTY = "trainer.local";
     static final String USAGE = "usage: java -jar quarkus-run.jar --dataset FILE.csv [--recipe "
-            + "tabular-classification] [--epochs N] [--output DIR] [--param NAME=NUMBER ...]";
+            + "tabular-classification|text-classification] [--epochs N] [--output DIR] [--param NAME=NUMBER ...]";
 
     private final List<TrainingRecipe> recipes;
 
@@ -90,7 +90,7 @@ public class LocalTraining {
         hyperparameters.replaceAll((name, number) -> wholeIfIntegral((Double) number));
         try (InputStream in = Files.newInputStream(dataset)) {
             Files.createDirectories(output);
-            TrainingResult result = recipe.train(new TrainingRequest(UUID.randomUUID(), 1, epochs, hyperparameters, null),
+            TrainingResult result = recipe.train(new TrainingRequest(UUID.randomUUID(), 1, epochs, hyperparameters, null, null),
                     in, output, (m, state) -> out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.3f  "
                             + "validation loss %.4f acc %.3f  %.0f samples/s%n", m.epoch(), m.epochs(), m.trainLoss(),
                             m.trainAccuracy(), m.validationLoss(), m.validationAccuracy(), m.samplesPerSecond()));

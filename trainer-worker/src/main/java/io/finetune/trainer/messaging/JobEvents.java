@@ -1,8 +1,9 @@
 package io.finetune.trainer.messaging;
 
+import io.finetune.common.events.ModelCard;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
-import io.finetune.trainer.recipe.EpochMetrics;
+import io.finetune.recipes.EpochMetrics;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -39,8 +40,10 @@ public final class JobEvents {
         publish(TrainingEvent.EPOCH_COMPLETED, metrics, null, null);
     }
 
-    public void succeeded(String modelUri, EpochMetrics finalMetrics) {
-        publish(TrainingEvent.SUCCEEDED, finalMetrics, modelUri, null);
+    /** @param card the trained model's card, which the scheduler registers as a version */
+    public void succeeded(String modelUri, EpochMetrics finalMetrics, ModelCard card) {
+        publish(TrainingEvent.SUCCEEDED, finalMetrics.epoch(), finalMetrics, finalMetrics.elapsedMillis(), modelUri, null,
+                null, card);
     }
 
     /**
@@ -49,18 +52,20 @@ public final class JobEvents {
      */
     public synchronized void heartbeat(Integer epoch, long elapsedMillis) {
         if (!finished) {
-            publish(TrainingEvent.HEARTBEAT, epoch, null, elapsedMillis, null, null, null);
+            publish(TrainingEvent.HEARTBEAT, epoch, null, elapsedMillis, null, null, null, null);
         }
     }
 
     /** @param checkpointEpoch the checkpoint kept, or 0 when there is none */
     public void cancelled(int checkpointEpoch, String message) {
-        publish(TrainingEvent.CANCELLED, checkpointEpoch == 0 ? null : checkpointEpoch, null, null, null, message, null);
+        publish(TrainingEvent.CANCELLED, checkpointEpoch == 0 ? null : checkpointEpoch, null, null, null, message, null,
+                null);
     }
 
     /** @param checkpointEpoch the checkpoint just saved (0: before the first epoch ended): the job resumes after it */
     public void preempted(int checkpointEpoch, String message) {
-        publish(TrainingEvent.PREEMPTED, checkpointEpoch == 0 ? null : checkpointEpoch, null, null, null, message, null);
+        publish(TrainingEvent.PREEMPTED, checkpointEpoch == 0 ? null : checkpointEpoch, null, null, null, message, null,
+                null);
     }
 
     /**
@@ -69,16 +74,16 @@ public final class JobEvents {
      *        {@link TrainingEvent#OUT_OF_MEMORY}
      */
     public void failed(String message, String errorKind) {
-        publish(TrainingEvent.FAILED, null, null, null, null, message, errorKind);
+        publish(TrainingEvent.FAILED, null, null, null, null, message, errorKind, null);
     }
 
     private void publish(String type, EpochMetrics m, String modelUri, String message) {
-        publish(type, m == null ? null : m.epoch(), m, m == null ? null : m.elapsedMillis(), modelUri, message, null);
+        publish(type, m == null ? null : m.epoch(), m, m == null ? null : m.elapsedMillis(), modelUri, message, null, null);
     }
 
     /** Synchronized: heartbeats come from another thread, and the sequence must follow the send order. */
     private synchronized void publish(String type, Integer epoch, EpochMetrics m, Long elapsedMillis, String modelUri,
-            String message, String errorKind) {
+            String message, String errorKind, ModelCard card) {
         finished |= TERMINAL.contains(type);
         counter++;
         publisher.publish(new TrainingEvent(
@@ -103,6 +108,6 @@ public final class JobEvents {
                 modelUri,
                 message,
                 errorKind,
-                null));
+                card));
     }
 }

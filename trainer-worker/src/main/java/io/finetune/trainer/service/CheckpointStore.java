@@ -1,9 +1,7 @@
 package io.finetune.trainer.service;
 
+import io.finetune.recipes.Checkpoint;
 import io.finetune.trainer.config.TrainerConfig;
-import io.finetune.trainer.recipe.Checkpoint;
-import io.minio.GetObjectArgs;
-import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectsArgs;
@@ -16,13 +14,12 @@ import io.minio.messages.Item;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,18 +98,7 @@ public class CheckpointStore {
                 continue;
             }
             Path dir = into.resolve("epoch-" + epoch);
-            Files.createDirectories(dir);
-            for (Item item : list(prefix, true)) {
-                String name = item.objectName().substring(prefix.length());
-                if (!name.equals(COMPLETE_MARKER)) {
-                    Path file = dir.resolve(name).normalize();
-                    Files.createDirectories(file.getParent());
-                    try (InputStream in = call(() -> minio.getObject(GetObjectArgs.builder().bucket(bucket)
-                            .object(item.objectName()).build()), "reading " + item.objectName())) {
-                        Files.copy(in, file);
-                    }
-                }
-            }
+            artifacts.download(bucket, prefix, dir, Set.of(COMPLETE_MARKER));
             return Optional.of(new Checkpoint(epoch, dir));
         }
         return Optional.empty();
@@ -146,21 +132,7 @@ public class CheckpointStore {
     }
 
     private List<Item> list(String prefix, boolean recursive) throws IOException {
-        List<Item> items = new ArrayList<>();
-        try {
-            for (Result<Item> result : minio.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
-                    .recursive(recursive).build())) {
-                items.add(result.get());
-            }
-            return items;
-        } catch (ErrorResponseException e) {
-            if ("NoSuchBucket".equals(e.errorResponse().code())) {
-                return items;
-            }
-            throw new IOException("listing " + prefix, e);
-        } catch (Exception e) {
-            throw new IOException("listing " + prefix, e);
-        }
+        return artifacts.list(bucket, prefix, recursive);
     }
 
     private interface StoreCall<T> {

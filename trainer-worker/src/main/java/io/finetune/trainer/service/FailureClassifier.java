@@ -3,7 +3,7 @@ package io.finetune.trainer.service;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.common.recipes.Recipe;
-import io.finetune.trainer.recipe.TrainingInputException;
+import io.finetune.recipes.TrainingInputException;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.regex.Pattern;

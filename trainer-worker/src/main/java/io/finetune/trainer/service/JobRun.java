@@ -2,13 +2,13 @@ package io.finetune.trainer.service;
 
 import io.finetune.common.events.TrainingControl;
 import io.finetune.common.events.TrainingDispatch;
+import io.finetune.recipes.EpochMetrics;
+import io.finetune.recipes.TrainingMonitor;
+import io.finetune.recipes.TrainingState;
+import io.finetune.recipes.TrainingStoppedException.Reason;
+import io.finetune.recipes.TrainingStoppedException;
 import io.finetune.trainer.config.TrainerConfig;
 import io.finetune.trainer.messaging.JobEvents;
-import io.finetune.trainer.recipe.EpochMetrics;
-import io.finetune.trainer.recipe.TrainingMonitor;
-import io.finetune.trainer.recipe.TrainingState;
-import io.finetune.trainer.recipe.TrainingStoppedException;
-import io.finetune.trainer.recipe.TrainingStoppedException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,15 +3,15 @@ package io.finetune.trainer.service;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.common.recipes.Recipe;
+import io.finetune.recipes.Checkpoint;
+import io.finetune.recipes.TrainingInputException;
+import io.finetune.recipes.TrainingRecipe;
+import io.finetune.recipes.TrainingRequest;
+import io.finetune.recipes.TrainingResult;
+import io.finetune.recipes.TrainingStoppedException;
 import io.finetune.trainer.config.TrainerConfig;
 import io.finetune.trainer.messaging.JobEvents;
 import io.finetune.trainer.messaging.TrainingEventPublisher;
-import io.finetune.trainer.recipe.Checkpoint;
-import io.finetune.trainer.recipe.TrainingInputException;
-import io.finetune.trainer.recipe.TrainingRecipe;
-import io.finetune.trainer.recipe.TrainingRequest;
-import io.finetune.trainer.recipe.TrainingResult;
-import io.finetune.trainer.recipe.TrainingStoppedException;
 import io.quarkus.arc.All;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -122,16 +122,18 @@ public class TrainingService {
                 LOG.infof("Job %s attempt %d resumes %s", dispatch.jobId(), dispatch.attempt(),
                         resume == null ? "from the start: no checkpoint" : "after epoch " + resume.epoch());
             }
+            TrainingRequest.WarmStart warmStart = resume == null ? warmStart(dispatch, workDir) : null;
             Path modelDir = Files.createDirectory(workDir.resolve("model"));
             TrainingResult result;
             try (InputStream data = store.openDataset(dispatch.datasetObjectKey())) {
                 result = recipe.train(new TrainingRequest(dispatch.jobId(), dispatch.attempt(), dispatch.epochs(),
-                        dispatch.hyperparameters(), resume), data, modelDir, run);
+                        dispatch.hyperparameters(), resume, warmStart), data, modelDir, run);
             }
             run.awaitCheckpoints();
             String modelUri = store.uploadModel(modelPrefix(dispatch), modelDir);
             checkpoints.deleteAll(dispatch.jobId());
-            events.succeeded(modelUri, result.finalMetrics());
+            events.succeeded(modelUri, result.finalMetrics(),
+                    result.card(Duration.ofNanos(System.nanoTime() - start).toMillis(), device, modelUri));
             outcome = "succeeded";
             LOG.infof("Job %s attempt %d succeeded: %s", dispatch.jobId(), dispatch.attempt(), modelUri);
         } catch (TrainingStoppedException e) {
@@ -181,6 +183,23 @@ public class TrainingService {
                     e.getMessage());
             return "failed";
         }
+    }
+
+    /**
+     * The model's latest version, downloaded, when the scheduler names one; the recipe decides
+     * whether its schema allows continuing from it.
+     */
+    private TrainingRequest.WarmStart warmStart(TrainingDispatch dispatch, Path workDir) throws IOException {
+        if (dispatch.warmStartUri() == null) {
+            return null;
+        }
+        Path dir = workDir.resolve("warm-start");
+        if (!store.downloadModel(dispatch.warmStartUri(), dir)) {
+            LOG.warnf("Job %s trains from scratch: nothing is stored at its warm start %s", dispatch.jobId(),
+                    dispatch.warmStartUri());
+            return null;
+        }
+        return new TrainingRequest.WarmStart(dispatch.warmStartUri(), dir);
     }
 
     private TrainingRecipe recipeOf(TrainingDispatch dispatch) {

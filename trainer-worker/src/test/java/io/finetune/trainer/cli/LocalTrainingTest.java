@@ -3,7 +3,7 @@ package io.finetune.trainer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.finetune.trainer.support.TestDatasets;
+import io.finetune.recipes.support.TestDatasets;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
@@ -42,6 +42,20 @@ class LocalTrainingTest {
         assertTrue(printed.contains("batchSize=16"), printed);
         assertTrue(Files.exists(model.resolve("model-0003.params")));
         assertTrue(Files.readString(model.resolve("model.json")).contains("\"batchSize\" : 16"));
+    }
+
+    @Test
+    void trainsATextFileWithTheTextRecipe() throws Exception {
+        Path csv = Files.writeString(dir.resolve("texts.csv"), TestDatasets.sentences(120, 3));
+        Path model = dir.resolve("text-model");
+
+        int code = run("--dataset", csv.toString(), "--recipe", "text-classification", "--epochs", "2",
+                "--output", model.toString(), "--param", "maxTextLength=200");
+
+        assertEquals(0, code, text(err));
+        String printed = text(out);
+        assertTrue(printed.contains("epoch 2/2  train loss") && printed.contains("maxTextLength=200"), printed);
+        assertTrue(Files.readString(model.resolve("model.json")).contains("\"baseModel\" : \"all-MiniLM-L6-v2\""));
     }
 
     @Test

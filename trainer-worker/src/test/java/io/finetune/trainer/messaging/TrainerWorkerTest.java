@@ -8,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune.common.events.ModelCard;
 import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
+import io.finetune.recipes.support.TestDatasets;
 import io.finetune.trainer.config.TrainerConfig;
-import io.finetune.trainer.support.TestDatasets;
 import io.finetune.trainer.support.TopicTail;
 import io.finetune.trainer.support.WorkerClient;
 import io.minio.GetObjectArgs;
@@ -122,12 +123,66 @@ class TrainerWorkerTest {
         }
         minio.statObject(StatObjectArgs.builder().bucket("models").object(prefix + "model-0004.params").build());
 
+        ModelCard card = succeeded.model();
+        assertEquals("tabular-classification", card.recipe());
+        assertNull(card.baseModel());
+        assertEquals(dispatch.hyperparameters(), card.hyperparameters());
+        assertEquals(Map.of(ModelCard.VALIDATION_ACCURACY, lastEpoch.validationAccuracy(),
+                ModelCard.VALIDATION_LOSS, lastEpoch.validationLoss(), ModelCard.TRAIN_ACCURACY, lastEpoch.trainAccuracy(),
+                ModelCard.TRAIN_LOSS, lastEpoch.trainLoss()), card.metrics());
+        assertEquals(List.of("setosa", "versicolor", "virginica"),
+                card.classes().stream().map(ModelCard.ClassMetrics::label).toList());
+        // 300 rows, 20 % held out for validation
+        assertEquals(60, card.classes().stream().mapToLong(ModelCard.ClassMetrics::support).sum());
+        card.classes().forEach(c -> assertTrue(c.f1() > 0.8 && c.precision() > 0 && c.recall() > 0, c.toString()));
+        assertEquals(new ModelCard.ModelSchema(List.of(number("x1"), number("x2"), number("x3")),
+                List.of("setosa", "versicolor", "virginica")), card.schema());
+        assertEquals(42, card.seed());
+        assertTrue(card.durationMillis() >= lastEpoch.elapsedMillis(), card.durationMillis() + " ms");
+        assertEquals("cpu", card.hardware());
+        assertEquals(succeeded.modelUri(), card.artifactUri());
+        assertNull(card.warmStartedFrom());
+
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("trainer_epochs_total"), containsString("trainer_epoch_seconds_count"),
                         containsString("trainer_jobs_total{outcome=\"succeeded\"}"),
                         containsString("trainer_job_seconds_count{outcome=\"succeeded\"}"),
                         containsString("trainer_busy"));
         given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void aRetrainStartsFromTheModelsLatestVersionWhenItsSchemaMatches() throws Exception {
+        String previousData = upload(TestDatasets.blobs(400, 31));
+        String data = upload(TestDatasets.blobs(400, 32));
+        // One epoch at a slow learning rate shows where training starts
+        Map<String, Object> slow = Map.of("learningRate", 0.001);
+        try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
+            TrainingDispatch first = dispatch(previousData, 5, 1);
+            client.send(first);
+            String previous = last(events(tail, first, WorkerClient::terminal)).modelUri();
+
+            TrainingDispatch cold = WorkerClient.dispatch(data, 1, 1, slow, null);
+            TrainingDispatch warm = WorkerClient.dispatch(data, 1, 1, slow, previous);
+            TrainingDispatch gone = WorkerClient.dispatch(data, 1, 1, slow, "s3://models/" + UUID.randomUUID() + "/attempt-1/");
+            client.send(cold);
+            TrainingEvent coldDone = last(events(tail, cold, WorkerClient::terminal));
+            client.send(warm);
+            TrainingEvent warmDone = last(events(tail, warm, WorkerClient::terminal));
+            client.send(gone);
+            TrainingEvent goneDone = last(events(tail, gone, WorkerClient::terminal));
+
+            assertEquals(List.of(TrainingEvent.SUCCEEDED, TrainingEvent.SUCCEEDED, TrainingEvent.SUCCEEDED),
+                    List.of(coldDone.type(), warmDone.type(), goneDone.type()));
+            assertEquals(previous, warmDone.model().warmStartedFrom());
+            assertNull(coldDone.model().warmStartedFrom());
+            // A version that is gone: trained from scratch, and the card says so
+            assertNull(goneDone.model().warmStartedFrom());
+            // Same data, seed and epoch: the warm start is at least as accurate, and its loss lower
+            assertTrue(warmDone.validationAccuracy() >= coldDone.validationAccuracy(),
+                    warmDone.validationAccuracy() + " vs " + coldDone.validationAccuracy());
+            assertTrue(warmDone.trainLoss() < coldDone.trainLoss(), warmDone.trainLoss() + " vs " + coldDone.trainLoss());
+        }
     }
 
     @Test
@@ -179,6 +234,14 @@ class TrainerWorkerTest {
             List<TrainingEvent> events = events(tail, next, WorkerClient::terminal);
             assertEquals(TrainingEvent.SUCCEEDED, events.get(events.size() - 1).type());
         }
+    }
+
+    private static TrainingEvent last(List<TrainingEvent> events) {
+        return events.get(events.size() - 1);
+    }
+
+    private static ModelCard.Field number(String name) {
+        return new ModelCard.Field(name, ModelCard.Field.NUMBER, null);
     }
 
     private long committedOffset(TopicPartition partition) throws Exception {

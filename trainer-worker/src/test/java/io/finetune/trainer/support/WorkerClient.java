@@ -52,13 +52,19 @@ public final class WorkerClient {
 
     /** A dispatch of a fresh job on {@code objectKey} with the given tabular hyperparameters over small defaults. */
     public static TrainingDispatch dispatch(String objectKey, int epochs, int attempt, Map<String, Object> hyperparameters) {
+        return dispatch(objectKey, epochs, attempt, hyperparameters, null);
+    }
+
+    /** @param warmStartUri the artifact of the model's latest version, as the scheduler names it, or null */
+    public static TrainingDispatch dispatch(String objectKey, int epochs, int attempt, Map<String, Object> hyperparameters,
+            String warmStartUri) {
         UUID jobId = UUID.randomUUID();
         Map<String, Object> all = new java.util.HashMap<>(
                 Map.of("learningRate", 0.01, "batchSize", 32, "hiddenUnits", 32, "validationSplit", 0.2, "seed", 42));
         all.putAll(hyperparameters);
         return new TrainingDispatch(UUID.randomUUID(), TrainingDispatch.TYPE, Instant.now(), 3, jobId, "user-" + jobId,
                 "job-" + jobId, UUID.randomUUID(), objectKey, Recipe.TABULAR_CLASSIFICATION.wireName(), epochs, all,
-                attempt, "job-" + jobId, null);
+                attempt, "job-" + jobId, warmStartUri);
     }
 
     /** The same job dispatched again, as the scheduler requeues it. */

@@ -1,4 +1,4 @@
-package io.finetune.trainer.recipe;
+package io.finetune.recipes;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.finetune.trainer.recipe;
+package io.finetune.trainer.bench;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -19,6 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
+import io.finetune.common.recipes.Recipe;
+import io.finetune.recipes.mlp.MlpClassificationRecipe.Examples;
+import io.finetune.recipes.mlp.MlpClassificationRecipe;
+import io.finetune.recipes.mlp.MlpHyperparameters;
+import io.finetune.recipes.mlp.Normalization;
+import io.finetune.recipes.mlp.Split;
+import io.finetune.recipes.tabular.LabeledTable;
+import io.finetune.recipes.tabular.TabularClassificationRecipe;
 import io.finetune.trainer.config.TrainerConfig;
 import io.finetune.trainer.service.TrainingService;
 import io.finetune.trainer.support.TopicTail;
@@ -35,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -78,9 +87,10 @@ class TrainingLoopBenchmark {
         WorkerClient client = new WorkerClient(minio, objectMapper, config, bootstrapServers);
         String csv = dataset();
         String key = client.upload(csv);
-        LabeledTable table = LabeledTable.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
-        TabularHyperparameters hp = TabularHyperparameters.from(HYPERPARAMETERS);
-        int trainRows = TabularClassificationRecipe.Split.of(table.size(), hp.validationSplit(), hp.seed()).train().length;
+        Examples table = TabularClassificationRecipe.examples(
+                LabeledTable.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))));
+        MlpHyperparameters hp = MlpHyperparameters.from(Recipe.TABULAR_CLASSIFICATION, HYPERPARAMETERS);
+        int trainRows = Split.of(table.vectors().size(), hp.validationSplit(), hp.seed()).train().length;
 
         // Warm-up: JIT and the engine, not measured
         bare(table, hp, 1);
@@ -121,12 +131,10 @@ class TrainingLoopBenchmark {
     }
 
     /** The same model, data and optimizer in a plain loop; milliseconds for {@code epochs} epochs. */
-    private static long bare(LabeledTable table, TabularHyperparameters hp, int epochs) throws Exception {
-        TabularClassificationRecipe.Split split = TabularClassificationRecipe.Split.of(table.size(), hp.validationSplit(),
-                hp.seed());
-        TabularClassificationRecipe.Normalization normalization = TabularClassificationRecipe.Normalization.fit(table,
-                split.train());
-        List<String> classes = table.classes();
+    private static long bare(Examples table, MlpHyperparameters hp, int epochs) throws Exception {
+        Split split = Split.of(table.vectors().size(), hp.validationSplit(), hp.seed());
+        Normalization normalization = Normalization.fit(table.vectors(), split.train());
+        List<String> classes = List.copyOf(new TreeSet<>(table.labels()));
         Map<String, Integer> classIndex = new HashMap<>();
         for (int i = 0; i < classes.size(); i++) {
             classIndex.put(classes.get(i), i);
@@ -134,15 +142,15 @@ class TrainingLoopBenchmark {
         Engine.getInstance().setRandomSeed(hp.seed());
         try (NDManager manager = NDManager.newBaseManager();
                 Model model = Model.newInstance("bare")) {
-            model.setBlock(TabularClassificationRecipe.mlp(hp.hiddenUnits(), classes.size()));
-            ArrayDataset train = TabularClassificationRecipe.arrays(manager, table, split.train(), classIndex,
+            model.setBlock(MlpClassificationRecipe.mlp(hp.hiddenUnits(), classes.size()));
+            ArrayDataset train = MlpClassificationRecipe.arrays(manager, table, split.train(), classIndex,
                     normalization, hp.batchSize(), true);
-            ArrayDataset validation = TabularClassificationRecipe.arrays(manager, table, split.validation(), classIndex,
+            ArrayDataset validation = MlpClassificationRecipe.arrays(manager, table, split.validation(), classIndex,
                     normalization, hp.batchSize(), false);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) hp.learningRate())).build());
             try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1, table.featureNames().size()));
+                trainer.initialize(new Shape(1, normalization.width()));
                 long start = System.nanoTime();
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     double[] totals = new double[3];

@@ -1,4 +1,4 @@
-package io.finetune.trainer.recipe;
+package io.finetune.recipes;
 
 import io.finetune.common.recipes.Recipe;
 import java.io.IOException;
@@ -6,8 +6,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * How one recipe turns a dataset into a model. Implementations are CDI beans; the training
- * service picks the one whose {@link #recipe()} the dispatch names.
+ * How one recipe turns a dataset into a model, and the model back into predictions. Implementations
+ * are CDI beans: the trainer picks the one whose {@link #recipe()} the dispatch names, the
+ * {@link ModelLoader} the one that wrote the artifact.
  */
 public interface TrainingRecipe {
 
@@ -22,4 +23,7 @@ public interface TrainingRecipe {
      */
     TrainingResult train(TrainingRequest request, InputStream dataset, Path outputDir, TrainingMonitor monitor)
             throws IOException;
+
+    /** Loads what {@link #train} wrote into {@code modelDir}. */
+    TrainedModel load(Path modelDir) throws IOException;
 }

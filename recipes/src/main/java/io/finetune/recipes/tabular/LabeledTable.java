@@ -1,6 +1,7 @@
-package io.finetune.trainer.recipe;
+package io.finetune.recipes.tabular;
 
 import io.finetune.common.recipes.Recipe;
+import io.finetune.recipes.TrainingInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,14 +9,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * A CSV dataset with a {@code label} column and numeric feature columns, read into memory.
  * Cells are split on commas; surrounding quotes and blanks are dropped (the tabular recipe's
  * datasets hold numbers and plain labels only).
  */
-final class LabeledTable {
+public final class LabeledTable {
 
     static final int MIN_ROWS = 10;
 
@@ -29,7 +29,7 @@ final class LabeledTable {
         this.labels = labels;
     }
 
-    static LabeledTable read(InputStream in) throws IOException {
+    public static LabeledTable read(InputStream in) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String header = reader.readLine();
         if (header == null || header.isBlank()) {
@@ -91,25 +91,20 @@ final class LabeledTable {
         return new LabeledTable(List.copyOf(featureNames), rows, labels);
     }
 
-    List<String> featureNames() {
+    public List<String> featureNames() {
         return featureNames;
     }
 
-    int size() {
+    public int size() {
         return rows.size();
     }
 
-    float[] row(int index) {
+    public float[] row(int index) {
         return rows.get(index);
     }
 
-    String label(int index) {
+    public String label(int index) {
         return labels.get(index);
-    }
-
-    /** The distinct labels, sorted, so that a class index means the same for the same data. */
-    List<String> classes() {
-        return List.copyOf(new TreeSet<>(labels));
     }
 
     private static float number(String cell, long line, String column) {

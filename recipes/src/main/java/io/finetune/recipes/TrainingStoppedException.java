@@ -1,4 +1,4 @@
-package io.finetune.trainer.recipe;
+package io.finetune.recipes;
 
 /**
  * Thrown by a {@link TrainingMonitor} to stop training on a command: not a failure. Recipes let it

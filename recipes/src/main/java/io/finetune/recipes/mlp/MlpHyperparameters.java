@@ -1,20 +1,29 @@
-package io.finetune.trainer.recipe;
+package io.finetune.recipes.mlp;
 
 import io.finetune.common.recipes.Recipe;
+import io.finetune.recipes.TrainingInputException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The tabular recipe's hyperparameters, read from the dispatch with the recipe's defaults. */
-record TabularHyperparameters(double learningRate, int batchSize, int hiddenUnits, double validationSplit, int seed) {
+/**
+ * The hyperparameters every MLP classification recipe has, read from the dispatch with the recipe's
+ * defaults.
+ *
+ * @param all every hyperparameter of the recipe, defaults filled in: what the model card records
+ */
+public record MlpHyperparameters(double learningRate, int batchSize, int hiddenUnits, double validationSplit, int seed,
+        Map<String, Object> all) {
 
-    static TabularHyperparameters from(Map<String, Object> given) {
-        Map<String, Object> all = Recipe.TABULAR_CLASSIFICATION.withDefaults(given);
-        TabularHyperparameters hp = new TabularHyperparameters(
+    public static MlpHyperparameters from(Recipe recipe, Map<String, Object> given) {
+        Map<String, Object> all = recipe.withDefaults(given);
+        MlpHyperparameters hp = new MlpHyperparameters(
                 number(all, "learningRate").doubleValue(),
                 number(all, "batchSize").intValue(),
                 number(all, "hiddenUnits").intValue(),
                 number(all, "validationSplit").doubleValue(),
-                number(all, "seed").intValue());
+                number(all, "seed").intValue(),
+                Collections.unmodifiableMap(new LinkedHashMap<>(all)));
         if (hp.validationSplit >= 1) {
             throw new TrainingInputException("Hyperparameter validationSplit must be below 1 (it is the share of "
                     + "rows held out for validation); got " + hp.validationSplit + ".");
@@ -26,14 +35,9 @@ record TabularHyperparameters(double learningRate, int batchSize, int hiddenUnit
         return hp;
     }
 
-    Map<String, Object> asMap() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("learningRate", learningRate);
-        map.put("batchSize", batchSize);
-        map.put("hiddenUnits", hiddenUnits);
-        map.put("validationSplit", validationSplit);
-        map.put("seed", seed);
-        return map;
+    /** A recipe's own hyperparameter, for example {@code maxTextLength}. */
+    public Number number(String name) {
+        return number(all, name);
     }
 
     private static Number number(Map<String, Object> all, String name) {

@@ -1,4 +1,4 @@
-package io.finetune.trainer.recipe;
+package io.finetune.recipes;
 
 /**
  * The job cannot be trained because of its data or its hyperparameters. The message is for the

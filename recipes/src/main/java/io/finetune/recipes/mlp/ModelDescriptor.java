@@ -1,0 +1,37 @@
+package io.finetune.recipes.mlp;
+
+import io.finetune.common.events.ModelCard;
+import io.finetune.recipes.EpochMetrics;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code model.json}: what loading the model needs besides its parameters, and how it was made.
+ *
+ * @param modelName the parameters' file name: {@code <modelName>-<epochs>.params}
+ * @param classes the labels, in the order of the model's outputs
+ * @param inputs the fields of a prediction input, in the order the model reads them
+ * @param normalization applied to the feature vectors in training and prediction alike
+ */
+public record ModelDescriptor(
+        String recipe,
+        String jobId,
+        int attempt,
+        String modelName,
+        List<String> classes,
+        List<ModelCard.Field> inputs,
+        String baseModel,
+        Normalization normalization,
+        int hiddenUnits,
+        int hiddenLayers,
+        Map<String, Object> hyperparameters,
+        long seed,
+        int epochs,
+        EpochMetrics metrics,
+        List<ModelCard.ClassMetrics> classMetrics,
+        String warmStartedFrom) {
+
+    public ModelCard.ModelSchema toSchema() {
+        return new ModelCard.ModelSchema(inputs, classes);
+    }
+}
