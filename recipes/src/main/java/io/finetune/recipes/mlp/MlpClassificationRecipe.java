@@ -58,6 +58,8 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
     public static final String DESCRIPTOR_FILE = RecipeModelLoader.DESCRIPTOR_FILE;
     public static final String CHECKPOINT_FILE = "checkpoint.json";
     static final int HIDDEN_LAYERS = 2;
+    /** The fewest data rows a dataset may have: fewer leave nothing worth a validation split. */
+    public static final int MIN_ROWS = 10;
 
     protected final ObjectMapper objectMapper;
 
@@ -92,10 +94,6 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             throws IOException {
         MlpHyperparameters hp = MlpHyperparameters.from(recipe(), request.hyperparameters());
         Examples examples = read(dataset, hp);
-        if (examples.vectors().size() < 2) {
-            throw new TrainingInputException("The dataset has " + examples.vectors().size() + " data rows; at least "
-                    + "2 are needed.");
-        }
         // Sorted, so that a class index means the same for the same data
         List<String> classes = List.copyOf(new TreeSet<>(examples.labels()));
         if (classes.size() < 2) {
@@ -257,6 +255,14 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             model.save(dir, MODEL_NAME);
             objectMapper.writeValue(dir.resolve(CHECKPOINT_FILE).toFile(), new CheckpointState(completed, classes,
                     inputs, normalization, hp.hiddenUnits(), last, warmStartedFrom));
+        }
+    }
+
+    /** Called by a recipe's reader once it has counted the rows, before any costly step. */
+    public static void requireRows(int rows) {
+        if (rows < MIN_ROWS) {
+            throw new TrainingInputException("The dataset has " + rows + " data rows; at least " + MIN_ROWS
+                    + " are needed.");
         }
     }
 

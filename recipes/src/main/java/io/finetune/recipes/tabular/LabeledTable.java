@@ -2,6 +2,7 @@ package io.finetune.recipes.tabular;
 
 import io.finetune.common.recipes.Recipe;
 import io.finetune.recipes.TrainingInputException;
+import io.finetune.recipes.mlp.MlpClassificationRecipe;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +17,6 @@ import java.util.List;
  * datasets hold numbers and plain labels only).
  */
 public final class LabeledTable {
-
-    static final int MIN_ROWS = 10;
 
     private final List<String> featureNames;
     private final List<float[]> rows;
@@ -84,10 +83,7 @@ public final class LabeledTable {
             rows.add(row);
             labels.add(cells[labelIndex]);
         }
-        if (rows.size() < MIN_ROWS) {
-            throw new TrainingInputException("The dataset has " + rows.size() + " data rows; at least "
-                    + MIN_ROWS + " are needed.");
-        }
+        MlpClassificationRecipe.requireRows(rows.size());
         return new LabeledTable(List.copyOf(featureNames), rows, labels);
     }
 

@@ -22,8 +22,6 @@ import java.util.Map;
 @ApplicationScoped
 public class TextClassificationRecipe extends MlpClassificationRecipe {
 
-    static final int MIN_ROWS = 10;
-
     private final SentenceEncoder encoder;
 
     public TextClassificationRecipe(ObjectMapper objectMapper, SentenceEncoder encoder) {
@@ -72,10 +70,8 @@ public class TextClassificationRecipe extends MlpClassificationRecipe {
                 labels.add(label);
             }
         }
-        if (texts.size() < MIN_ROWS) {
-            throw new TrainingInputException("The dataset has " + texts.size() + " data rows; at least " + MIN_ROWS
-                    + " are needed.");
-        }
+        // Before the encoder's work
+        requireRows(texts.size());
         return new Examples(List.of(new ModelCard.Field(Recipe.TEXT_COLUMN, ModelCard.Field.TEXT, maxLength)),
                 encoder.encode(texts), labels);
     }

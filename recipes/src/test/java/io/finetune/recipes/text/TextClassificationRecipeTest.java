@@ -85,7 +85,7 @@ class TextClassificationRecipeTest {
     }
 
     @Test
-    void aTextLongerThanTheLimitOrAMissingColumnSaysWhere() {
+    void aTextLongerThanTheLimitAMissingColumnOrTooFewRowsSaySoAndWhere() {
         String data = "text,label\n" + "\"short, fine\",a\n".repeat(5) + "\"" + "x".repeat(40) + "\",b\n";
         assertEquals("Line 7: the text is 40 characters long; maxTextLength is 30.",
                 assertThrows(TrainingInputException.class, () -> recipe.train(new TrainingRequest(UUID.randomUUID(), 1,
@@ -93,6 +93,10 @@ class TextClassificationRecipeTest {
         assertEquals("The header needs a 'text' and a 'label' column.",
                 assertThrows(TrainingInputException.class, () -> recipe.train(new TrainingRequest(UUID.randomUUID(), 1,
                         1, Map.of(), null, null), csv("sentence,label\nhi,a\n"), outputDir, (m, s) -> { })).getMessage());
+        assertEquals("The dataset has 2 data rows; at least 10 are needed.",
+                assertThrows(TrainingInputException.class, () -> recipe.train(new TrainingRequest(UUID.randomUUID(), 1,
+                        1, Map.of(), null, null), csv("text,label\n\"hi, there\",a\nbye,b\n"), outputDir, (m, s) -> { }))
+                        .getMessage());
         assertTrue(Files.notExists(outputDir.resolve("model.json")));
     }
 
