@@ -1,11 +1,16 @@
 package io.finetune.common.problem;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.time.temporal.Temporal;
+import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -40,7 +45,49 @@ public class ProblemMappers {
                         .collect(Collectors.joining("."))
                 : "body";
         return Problem.of(Response.Status.BAD_REQUEST, "The request body is not valid JSON for this endpoint",
-                List.of(new Problem.FieldError(field, e.getOriginalMessage()))).toResponse();
+                List.of(new Problem.FieldError(field, expectation(e)))).toResponse();
+    }
+
+    /**
+     * What the caller should send, in words: Jackson's own message names our Java types, which are
+     * none of the caller's business.
+     */
+    static String expectation(JsonProcessingException e) {
+        if (e instanceof JsonParseException) {
+            JsonLocation at = e.getLocation();
+            return at == null ? "is not well-formed JSON"
+                    : "is not well-formed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        }
+        if (!(e instanceof MismatchedInputException m) || m.getTargetType() == null) {
+            return "cannot be read as this endpoint's request";
+        }
+        Class<?> type = m.getTargetType();
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "must be an array";
+        }
+        if (type == String.class || type == Character.class || type == char.class) {
+            return "must be a string";
+        }
+        if (type == UUID.class) {
+            return "must be a UUID such as 3f2b6a0e-8c1d-4e5f-9a7b-1c2d3e4f5a6b";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "must be a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "must be a number";
+        }
+        if (type.isEnum()) {
+            return "is not one of the allowed values";
+        }
+        if (Temporal.class.isAssignableFrom(type)) {
+            return "must be an ISO-8601 time such as 2026-11-25T13:00:00Z";
+        }
+        return "must be a JSON object";
     }
 
     /** Quarkus has a built-in mapper for this subtype (plain JSON body) that would win over {@link #unreadable}. */
