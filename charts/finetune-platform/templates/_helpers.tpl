@@ -47,6 +47,15 @@ app.kubernetes.io/name: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* Replication factor for topics a service creates itself: the cluster's, never the services' local default of 1. */}}
+{{- define "ft.topicReplicationFactor" -}}
+{{- if .Values.kafka.bundled -}}
+{{- .Values.kafka.strimzi.replicationFactor -}}
+{{- else -}}
+{{- .Values.kafka.topicReplicationFactor -}}
+{{- end -}}
+{{- end -}}
+
 {{/* JDBC URL of one service's database: call with (dict "root" $ "database" "scheduler"). */}}
 {{- define "ft.jdbcUrl" -}}
 {{- if .root.Values.postgresql.bundled -}}

@@ -15,6 +15,12 @@ secretKeyRefs in the Deployment. Call with (dict "root" $ "key" "gateway" "svc" 
 {{- $_ := set $cfg "MP_JWT_VERIFY_ISSUER" $root.Values.auth.jwt.issuer -}}
 {{- $_ := set $cfg "MP_JWT_VERIFY_PUBLICKEY_LOCATION" $root.Values.auth.jwt.publicKeyLocation -}}
 {{- end -}}
+{{- if eq .key "progress" -}}
+{{- $_ := set $cfg "PROGRESS_TOPICS_REPLICATION_FACTOR" (include "ft.topicReplicationFactor" $root) -}}
+{{- end -}}
+{{- if eq .key "serving" -}}
+{{- $_ := set $cfg "SERVING_TOPIC_REPLICATION_FACTOR" (include "ft.topicReplicationFactor" $root) -}}
+{{- end -}}
 {{- if eq .key "scheduler" -}}
 {{- $_ := set $cfg "SCHEDULER_SLOTS" (include "ft.totalSlots" $root) -}}
 {{- $_ := set $cfg "SCHEDULER_DISPATCH_TRAINER_GROUP" $root.Values.trainers.consumerGroup -}}

@@ -84,6 +84,21 @@ class ServingWiringTest {
                         .path("spec").path("selector"));
     }
 
+    @ParameterizedTest
+    @FieldSource("VALUES_FILES")
+    void topicsAServiceCreatesGetTheClustersReplicationFactor(String valuesFile) {
+        RenderedChart chart = RenderedChart.of(valuesFile);
+        String clusterDefault = chart.ofKind("Kafka").findFirst().orElseThrow()
+                .path("spec").path("kafka").path("config").path("default.replication.factor").asText();
+
+        assertThat(clusterDefault).isNotEqualTo("1");
+        assertThat(chart.environment(TrainerLaneContractTest.container(chart.named("Deployment", SERVING))))
+                .containsEntry("SERVING_TOPIC_REPLICATION_FACTOR", clusterDefault);
+        assertThat(chart.environment(TrainerLaneContractTest.container(
+                chart.named("Deployment", "ft-finetune-platform-progress"))))
+                .containsEntry("PROGRESS_TOPICS_REPLICATION_FACTOR", clusterDefault);
+    }
+
     private static JsonNode envEntry(JsonNode container, String name) {
         return StreamSupport.stream(container.path("env").spliterator(), false)
                 .filter(e -> name.equals(e.path("name").asText())).findFirst()
