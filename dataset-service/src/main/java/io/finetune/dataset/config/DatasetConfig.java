@@ -3,6 +3,8 @@ package io.finetune.dataset.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
 /** The dataset-service's own settings ({@code dataset.*}). */
 @ConfigMapping(prefix = "dataset")
@@ -54,4 +56,10 @@ public interface DatasetConfig {
     /** Validations that run at the same time, behind 202 answers. */
     @WithDefault("2")
     int validationThreads();
+
+    /**
+     * Buckets of the store that {@code POST /datasets} may import an object from ({@code source.s3}),
+     * copied inside the store with the service's own credentials; none by default.
+     */
+    Optional<Set<String>> importBuckets();
 }

@@ -1,5 +1,6 @@
 package io.finetune.dataset.rest;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -10,6 +11,7 @@ import jakarta.validation.constraints.Size;
  * @param size the file's size in bytes; checked against the limit now, and decides the upload plan
  * @param contentType stored with the object, e.g. {@code text/csv}
  * @param upload {@code single} (one presigned PUT) or {@code multipart}; by default multipart when the file is larger than one part
+ * @param source an object to import instead of an upload (then {@code size}, {@code contentType} and {@code upload} stay out)
  */
 public record CreateDatasetRequest(
         @NotNull(message = "is required")
@@ -22,5 +24,7 @@ public record CreateDatasetRequest(
         @Pattern(regexp = "[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+", message = "must be a media type such as text/csv")
         String contentType,
         @Pattern(regexp = "single|multipart", message = "must be \"single\" or \"multipart\"")
-        String upload) {
+        String upload,
+        @Valid
+        ImportSource source) {
 }

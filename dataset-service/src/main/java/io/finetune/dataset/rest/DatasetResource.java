@@ -1,6 +1,7 @@
 package io.finetune.dataset.rest;
 
 import io.finetune.common.problem.Problem;
+import io.finetune.common.problem.ProblemException;
 import io.finetune.dataset.entity.Dataset;
 import io.finetune.dataset.service.DatasetService;
 import io.finetune.dataset.service.DatasetService.Completion;
@@ -53,10 +54,28 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@HeaderParam(OwnerFilter.HEADER) String owner,
             @NotNull(message = "a JSON body such as {\"name\": \"iris\"} is required") @Valid CreateDatasetRequest request) {
+        if (request.source() != null) {
+            return importObject(owner, request);
+        }
         DatasetService.UploadSession session = service.create(owner,
                 new NewUpload(request.name(), request.size(), request.contentType(), request.upload()));
         return Response.created(URI.create("/datasets/" + session.dataset().id))
                 .entity(UploadSessionView.of(session))
+                .build();
+    }
+
+    /** 201 with the outcome, or 202 while a large file is validated: poll {@code GET /datasets/{id}}. */
+    private Response importObject(String owner, CreateDatasetRequest request) {
+        if (request.size() != null || request.upload() != null || request.contentType() != null) {
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", List.of(
+                    new Problem.FieldError("source", "size, contentType and upload describe an upload; leave them out"
+                            + " when importing from a source")));
+        }
+        ImportSource.S3Object s3 = request.source().s3();
+        Completion completion = service.importFromS3(owner, request.name(), s3.bucket(), s3.key());
+        return Response.created(URI.create("/datasets/" + completion.dataset().id))
+                .status(completion.done() ? Response.Status.CREATED : Response.Status.ACCEPTED)
+                .entity(DatasetView.of(completion.dataset()))
                 .build();
     }
 

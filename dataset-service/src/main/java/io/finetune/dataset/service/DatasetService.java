@@ -21,6 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
@@ -98,6 +101,57 @@ public class DatasetService {
         // truncated like the signature's own timestamp, so the stated expiry is never later than the real one
         Instant expiresAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(expiry);
         return new UploadSession(dataset, store.presignedPut(key, expiry), expiresAt);
+    }
+
+    /**
+     * Imports an object of a bucket the configuration allows: checks it (bucket allowed and readable,
+     * object there, size within the limit), records the dataset, copies the object inside the store to
+     * the dataset's own key, then completes it as an upload: the size is checked again on the copy, and
+     * the file is validated within the request when small, behind a 202 otherwise.
+     */
+    public Completion importFromS3(String owner, String name, String sourceBucket, String sourceKey) {
+        Set<String> allowed = new TreeSet<>(config.importBuckets().orElse(Set.of()));
+        if (!allowed.contains(sourceBucket)) {
+            throw invalidSource("source.s3.bucket", allowed.isEmpty()
+                    ? "this platform imports from no bucket; upload the file instead"
+                    : "is not a bucket this platform imports from; allowed: " + String.join(", ", allowed));
+        }
+        OptionalLong size;
+        try {
+            size = store.sizeIn(sourceBucket, sourceKey);
+        } catch (RejectedByStoreException e) {
+            throw invalidSource("source.s3.bucket", "the platform may not read this bucket (" + e.code()
+                    + "); ask an operator to grant its store credentials read access");
+        }
+        if (size.isEmpty()) {
+            throw invalidSource("source.s3.key", "there is no object with this key in bucket '" + sourceBucket + "'");
+        }
+        long bytes = size.getAsLong();
+        if (bytes > config.maxBytes()) {
+            throw new ProblemException(Status.REQUEST_ENTITY_TOO_LARGE, "The object is " + bytes
+                    + " bytes; datasets can be at most " + config.maxBytes() + " bytes",
+                    List.of(new Problem.FieldError("source.s3.key", "must name an object of at most " + config.maxBytes()
+                            + " bytes; split it or sample it down")));
+        }
+        UUID id = UUID.randomUUID();
+        String key = id + "/data";
+        UploadPlan noUpload = new UploadPlan(false, null, null);
+        Dataset dataset = QuarkusTransaction.requiringNew().call(
+                () -> insert(id, owner, new NewUpload(name, bytes, null, null), noUpload, key, null));
+        events.publish(DatasetEvent.CREATED, dataset);
+        try {
+            store.copyIn(sourceBucket, sourceKey, bytes, key);
+        } catch (RuntimeException e) {
+            deleteNow(id); // nothing to keep: the name is free again for the next try
+            throw e;
+        }
+        LOG.infof("Imported %s/%s as dataset %s of %s", sourceBucket, sourceKey, id, owner);
+        return complete(id, owner, null);
+    }
+
+    private static ProblemException invalidSource(String field, String message) {
+        return new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The import source is not usable",
+                List.of(new Problem.FieldError(field, message)));
     }
 
     private Dataset insert(UUID id, String owner, NewUpload request, UploadPlan plan, String key, String uploadId) {

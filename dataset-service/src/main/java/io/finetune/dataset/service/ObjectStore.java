@@ -3,6 +3,10 @@ package io.finetune.dataset.service;
 import com.google.common.collect.HashMultimap;
 import io.finetune.dataset.config.DatasetConfig;
 import io.minio.BucketExistsArgs;
+import io.minio.ComposeObjectArgs;
+import io.minio.ComposeSource;
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.ListPartsResponse;
@@ -35,6 +39,8 @@ import org.jboss.logging.Logger;
 public class ObjectStore {
 
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
+    /** The largest object S3's CopyObject copies in one request. */
+    private static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
     /** S3 answers at most this many parts per ListParts page. */
     private static final int PARTS_PAGE = 1000;
 
@@ -135,15 +141,44 @@ public class ObjectStore {
 
     /** The object's size in bytes, or empty when nothing has been uploaded under {@code key}. */
     public OptionalLong size(String key) {
+        return sizeIn(bucket, key);
+    }
+
+    /**
+     * The size of an object of any bucket the service's credentials can read; empty when there is no
+     * such object. A bucket it may not read is a {@link RejectedByStoreException} ({@code AccessDenied}).
+     */
+    public OptionalLong sizeIn(String bucketName, String key) {
         try {
-            return OptionalLong.of(minio.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).size());
+            return OptionalLong.of(minio.statObject(StatObjectArgs.builder().bucket(bucketName).object(key).build()).size());
         } catch (ErrorResponseException e) {
             if (e.response() != null && e.response().code() == 404) {
                 return OptionalLong.empty();
             }
-            throw new ObjectStoreException("cannot stat " + key, e);
+            if (e.response() != null && e.response().code() == 403) {
+                throw new RejectedByStoreException("AccessDenied", "cannot read " + bucketName + "/" + key, e);
+            }
+            throw new ObjectStoreException("cannot stat " + bucketName + "/" + key, e);
         } catch (Exception e) {
-            throw new ObjectStoreException("cannot stat " + key, e);
+            throw new ObjectStoreException("cannot stat " + bucketName + "/" + key, e);
+        }
+    }
+
+    /**
+     * Copies another bucket's object to {@code key} inside the store: the bytes never pass through this
+     * service. S3 copies at most 5 GiB in one request; a larger object is copied part by part.
+     */
+    public void copyIn(String sourceBucket, String sourceKey, long size, String key) {
+        try {
+            if (size <= MAX_SINGLE_COPY) {
+                minio.copyObject(CopyObjectArgs.builder().bucket(bucket).object(key)
+                        .source(CopySource.builder().bucket(sourceBucket).object(sourceKey).build()).build());
+            } else {
+                minio.composeObject(ComposeObjectArgs.builder().bucket(bucket).object(key)
+                        .sources(List.of(ComposeSource.builder().bucket(sourceBucket).object(sourceKey).build())).build());
+            }
+        } catch (Exception e) {
+            throw new ObjectStoreException("cannot copy " + sourceBucket + "/" + sourceKey + " to " + key, e);
         }
     }
 
