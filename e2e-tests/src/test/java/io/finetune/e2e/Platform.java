@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The five packaged services started as separate processes against the test infrastructure
+ * The packaged services started as separate processes against the test infrastructure
  * (dev/infra start test), each on a free loopback port and with databases of its own for this run,
  * so that what the module tests left behind cannot hold trainer slots or rows here.
  */
@@ -44,6 +44,7 @@ public final class Platform implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final List<String> databases = new ArrayList<>();
     private int gatewayPort;
+    private int servingPort;
 
     public Platform() throws Exception {
         try {
@@ -60,10 +61,12 @@ public final class Platform implements AutoCloseable {
         int datasetPort = freePort();
         int schedulerPort = freePort();
         int progressPort = freePort();
+        servingPort = freePort();
         gatewayPort = freePort();
         start("dataset-service", datasetPort, database("dataset"), Map.of());
         start("scheduler-service", schedulerPort, database("scheduler"), Map.of());
         start("progress-service", progressPort, database("progress"), Map.of());
+        start("serving-service", servingPort, null, Map.of());
         for (var lane : TRAINERS.entrySet()) {
             for (int i = 1; i <= lane.getValue(); i++) {
                 start("trainer-worker", freePort(), null, Map.of(
@@ -75,12 +78,18 @@ public final class Platform implements AutoCloseable {
                 "GATEWAY_AUTH_TRUST_USER_HEADER", "true",
                 "QUARKUS_REST_CLIENT_DATASET_SERVICE_URL", "http://127.0.0.1:" + datasetPort,
                 "QUARKUS_REST_CLIENT_SCHEDULER_SERVICE_URL", "http://127.0.0.1:" + schedulerPort,
-                "QUARKUS_REST_CLIENT_PROGRESS_SERVICE_URL", "http://127.0.0.1:" + progressPort));
+                "QUARKUS_REST_CLIENT_PROGRESS_SERVICE_URL", "http://127.0.0.1:" + progressPort,
+                "QUARKUS_REST_CLIENT_SERVING_SERVICE_URL", "http://127.0.0.1:" + servingPort));
         awaitReady();
     }
 
     public String gatewayUrl() {
         return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    /** serving-service's own (internal) API, behind the gateway's {@code /api/v1/models/{name}/predict}. */
+    public String servingUrl() {
+        return "http://127.0.0.1:" + servingPort;
     }
 
     private String database(String service) throws SQLException {
