@@ -78,6 +78,7 @@ class ModelServingTest {
         }
         // The example client: served predictions equal those computed offline from the same artifact
         Result check = run("examples/predict-check", "--model", "health", "--s3", Platform.S3);
+        System.out.print(check.output());
         assertEquals(0, check.exit(), check.output());
         assertTrue(check.output().contains("PASS: 32 of 32 predictions equal the offline ones"), check.output());
 
@@ -95,6 +96,7 @@ class ModelServingTest {
         train("health-day-2", uploadQuickstartDataset(), "health");
         awaitVersion("health", 2);
         Result checkV2 = run("examples/predict-check", "--model", "health", "--s3", Platform.S3);
+        System.out.print(checkV2.output());
         assertEquals(0, checkV2.exit(), checkV2.output());
         assertTrue(checkV2.output().contains("model health version 2"), checkV2.output());
         // Version 1 stays reachable by number (loaded again on demand: 503 meanwhile)

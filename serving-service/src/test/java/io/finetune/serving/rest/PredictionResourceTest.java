@@ -101,6 +101,19 @@ class PredictionResourceTest {
     }
 
     @Test
+    void aTextModelNamesATooLongOrMissingText() throws Exception {
+        TestModels.Trained model = models.trainedText();
+        models.publish(owner, "reviews", 1, models.upload(model), model.schema());
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+                predict(owner, "reviews", null, List.of(Map.of("text", "the delivery was excellent"))).statusCode() == 200);
+        predict(owner, "reviews", null, List.of(Map.of("text", "the screen was excellent"), Map.of("text", "the battery was awful")))
+                .then().statusCode(200).body("predictions.label", equalTo(List.of("positive", "negative")));
+        predict(owner, "reviews", null, List.of(Map.of("text", "x".repeat(201)), Map.of("text", 42), Map.of("title", "hello")))
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("inputs[0].text", "inputs[1].text", "inputs[2].text"));
+    }
+
+    @Test
     void metricsShowColdLoadTimes() {
         given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("serving_model_load_seconds_count{outcome=\"loaded\""))

@@ -6,6 +6,7 @@ import io.finetune.common.events.ModelEvent;
 import io.finetune.recipes.TrainingRequest;
 import io.finetune.recipes.TrainingResult;
 import io.finetune.recipes.tabular.TabularClassificationRecipe;
+import io.finetune.recipes.text.TextClassificationRecipe;
 import io.finetune.serving.config.ServingConfig;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
@@ -45,19 +46,22 @@ public class TestModels {
 
     /** Trained once per JVM and seed: training costs seconds, uploading a copy milliseconds. */
     private static final Map<Integer, Trained> TRAINED = new ConcurrentHashMap<>();
+    private static volatile Trained text;
 
     public record Trained(Path dir, ModelCard.ModelSchema schema) {
     }
 
     private final TabularClassificationRecipe recipe;
+    private final TextClassificationRecipe textRecipe;
     private final MinioClient minio;
     private final ObjectMapper json;
     private final String topic;
     private final KafkaProducer<String, String> producer;
 
-    public TestModels(TabularClassificationRecipe recipe, MinioClient minio, ObjectMapper json, ServingConfig config,
+    public TestModels(TabularClassificationRecipe recipe, TextClassificationRecipe textRecipe, MinioClient minio, ObjectMapper json, ServingConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
         this.recipe = recipe;
+        this.textRecipe = textRecipe;
         this.minio = minio;
         this.json = json;
         this.topic = config.topic().modelsEvents();
@@ -79,6 +83,21 @@ public class TestModels {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /**
+     * A text model (the frozen sentence encoder and a trained head) on short reviews, classes
+     * {@code positive} and {@code negative}, with a {@code text} field of at most 200 characters.
+     */
+    public synchronized Trained trainedText() throws IOException {
+        if (text == null) {
+            Path dir = Files.createTempDirectory("serving-test-text-model-");
+            TrainingResult result = textRecipe.train(
+                    new TrainingRequest(UUID.randomUUID(), 1, 6, Map.of("seed", 3, "maxTextLength", 200), null, null),
+                    new ByteArrayInputStream(reviews(240, 3).getBytes(StandardCharsets.UTF_8)), dir, (metrics, state) -> { });
+            text = new Trained(dir, result.schema());
+        }
+        return text;
     }
 
     /** Uploads a copy of a trained model to a prefix of its own; returns its artifact URI. */
@@ -136,6 +155,22 @@ public class TestModels {
             int c = i % classes.length;
             csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%.2f,%s%n", centres[c][0] + random.nextGaussian(),
                     centres[c][1] + random.nextGaussian(), 1000 + 100 * (centres[c][2] + random.nextGaussian()), classes[c]));
+        }
+        return csv.toString();
+    }
+
+    /** Short reviews built from opinion words, half positive, half negative. */
+    static String reviews(int rows, long seed) {
+        String[] things = {"delivery", "product", "support team", "packaging", "price", "battery", "screen", "service"};
+        String[] good = {"excellent", "great", "wonderful", "fantastic", "perfect", "really good"};
+        String[] bad = {"terrible", "awful", "broken", "horrible", "disappointing", "really bad"};
+        Random random = new Random(seed);
+        StringBuilder csv = new StringBuilder("text,label\n");
+        for (int i = 0; i < rows; i++) {
+            boolean positive = i % 2 == 0;
+            String[] words = positive ? good : bad;
+            csv.append("the ").append(things[random.nextInt(things.length)]).append(" was ")
+                    .append(words[random.nextInt(words.length)]).append(',').append(positive ? "positive" : "negative").append('\n');
         }
         return csv.toString();
     }
