@@ -2,7 +2,11 @@
 
 export interface FieldError { field: string; message: string }
 
-export interface Problem { status: number; title?: string; detail?: string; errors?: FieldError[] }
+export interface Problem {
+  status: number; title?: string; detail?: string; errors?: FieldError[];
+  /** Seconds from the Retry-After header of a 429 or 503: when trying again makes sense. */
+  retryAfter?: number;
+}
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -15,8 +19,15 @@ export interface ValidationProblem { line: number | null; column: string | null;
 export interface Dataset {
   id: string; name: string; status: string; rows: number | null; bytes: number | null;
   columns: string[] | null; problems: ValidationProblem[] | null; createdAt: string;
-  uploadUrl?: string; uploadMethod?: string;
+  uploadId?: string; key?: string; partSize?: number; partCount?: number;
 }
+
+/** An upload session: the file goes to the store in parts presigned one by one (dataset-service's multipart plan). */
+export interface NewDataset { name: string; size: number; contentType?: string; upload: 'multipart' }
+
+export interface PresignedPart { partNumber: number; url: string; expiresAt: string }
+
+export interface StoredPart { partNumber: number; size: number; etag: string }
 
 export interface Job {
   id: string; name: string; status: string; reason: string | null; recipe: string | null; datasetId: string;
@@ -96,11 +107,13 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 async function problemOf(response: Response): Promise<Problem> {
+  const seconds = Number(response.headers.get('Retry-After') ?? NaN);
+  const retryAfter = Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
   try {
     const body = await response.json();
-    return { status: response.status, ...body };
+    return { status: response.status, ...body, retryAfter };
   } catch {
-    return { status: response.status, title: response.statusText };
+    return { status: response.status, title: response.statusText, retryAfter };
   }
 }
 
@@ -139,8 +152,14 @@ export const api = {
   recipes: () => request<Recipe[]>('GET', '/recipes'),
   datasets: () => request<Dataset[]>('GET', '/datasets'),
   dataset: (id: string) => request<Dataset>('GET', `/datasets/${id}`),
-  createDataset: (name: string) => request<Dataset>('POST', '/datasets', { name }),
-  completeDataset: (id: string) => request<Dataset>('POST', `/datasets/${id}/complete`),
+  createDataset: (dataset: NewDataset) => request<Dataset>('POST', '/datasets', dataset),
+  presignParts: (id: string, partNumbers: number[]) =>
+    request<{ parts: PresignedPart[] }>('POST', `/datasets/${id}/parts`, { partNumbers }),
+  storedParts: (id: string) => request<{ parts: StoredPart[] }>('GET', `/datasets/${id}/parts`),
+  /** 200 validated or rejected; 202 validating (a large file): read the dataset again until it is decided. */
+  completeDataset: (id: string, parts: { partNumber: number; etag: string }[]) =>
+    request<Dataset>('POST', `/datasets/${id}/complete`, { parts }),
+  deleteDataset: (id: string) => request<void>('DELETE', `/datasets/${id}`),
   /** progress-service filters by name once it supports it; callers filter again so that either way is right. */
   jobsNamed: (name: string) => request<Job[]>('GET', `/jobs?name=${encodeURIComponent(name)}`),
   jobs: allJobs,

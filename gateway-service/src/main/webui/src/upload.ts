@@ -1,24 +1,30 @@
-// Dataset upload: Uppy's Dashboard (progress, speed, time left, retry) sending the file straight to
-// the object store through presigned URLs from the gateway, then asking dataset-service to validate it.
-import Uppy from '@uppy/core';
+// Dataset upload: Uppy's Dashboard (progress, speed, time left, pause/resume, retry) sending the file
+// straight to the object store in parts presigned by dataset-service through the gateway
+// (dataset-service/README.md, "Uppy"), then showing dataset-service's validation verdict.
+// Golden Retriever keeps the upload's state across a reload: the file is added again and only the
+// parts the store does not hold yet are sent.
+import Uppy, { type UppyFile } from '@uppy/core';
 import Dashboard from '@uppy/dashboard';
 import AwsS3 from '@uppy/aws-s3';
+import GoldenRetriever from '@uppy/golden-retriever';
 import '@uppy/core/css/style.min.css';
 import '@uppy/dashboard/css/style.min.css';
 import { api, type Dataset } from './api';
 
-/** What the S3 plugin asks to have signed (its own types are not exported). */
-interface PresignableRequest { method: string; key: string; uploadId?: string; partNumber?: number }
-interface PresignedResponse { url: string; headers?: Record<string, string> }
-
 /**
- * Single presigned PUT per file today. When dataset-service serves presigned multipart parts, this
- * and the multipart branch of {@link presign} are the only things to change.
+ * dataset-service's part size (`dataset.part-size`, 64 MiB). It grows only for a file that would need
+ * more than `dataset.max-parts` (1,000) parts, far above the 10 GiB a dataset may have; a plan that
+ * differs anyway is refused below rather than uploaded in parts the store would not join.
  */
-const MULTIPART = false;
+const PART_SIZE = 64 * 1024 * 1024;
+/** While a large file is validated behind a 202. */
+const VALIDATION_POLL_MS = 2000;
+
+type Meta = { datasetId?: string };
+type File = UppyFile<Meta, Record<string, unknown>>;
 
 export interface UploadCallbacks {
-  /** The upload reached the store; validation runs now. */
+  /** The file is in the store; validation runs now. */
   onValidating(file: string): void;
   /** dataset-service's verdict: validated or rejected (with line-numbered problems). */
   onDataset(dataset: Dataset): void;
@@ -31,22 +37,27 @@ export function datasetNameOf(fileName: string): string {
   return (cleaned || 'dataset').slice(0, 100);
 }
 
-export function mountUploader(target: HTMLElement, callbacks: UploadCallbacks): Uppy {
-  const uppy = new Uppy({
+export function mountUploader(target: HTMLElement, callbacks: UploadCallbacks, signal: AbortSignal): Uppy<Meta, Record<string, unknown>> {
+  const uppy = new Uppy<Meta, Record<string, unknown>>({
     autoProceed: true,
     restrictions: { maxNumberOfFiles: 1, allowedFileTypes: ['.csv', 'text/csv'] },
   });
-  // Object key (here: the Uppy file id) -> the dataset its upload session belongs to.
-  const datasets = new Map<string, Dataset>();
+  // File id -> dataset-service's verdict, from completing the upload.
+  const verdicts = new Map<string, Dataset>();
 
-  async function presign(request: PresignableRequest): Promise<PresignedResponse> {
-    if (request.method === 'PUT' && request.uploadId === undefined) {
-      const file = uppy.getFile(request.key);
-      const dataset = await api.createDataset(datasetNameOf(file.name ?? 'dataset'));
-      datasets.set(request.key, dataset);
-      return { url: dataset.uploadUrl! };
+  function datasetOf(file: File): string {
+    const id = uppy.getFile(file.id)?.meta.datasetId ?? file.meta.datasetId;
+    if (!id) throw new Error('the upload session of this file is unknown; add the file again');
+    return id;
+  }
+
+  async function decided(dataset: Dataset): Promise<Dataset> {
+    let current = dataset;
+    while (current.status === 'validating' && !signal.aborted) {
+      await new Promise((resolve) => window.setTimeout(resolve, VALIDATION_POLL_MS));
+      current = await api.dataset(current.id);
     }
-    throw new Error('multipart uploads are not served by the gateway yet');
+    return current;
   }
 
   uppy.use(Dashboard, {
@@ -58,17 +69,46 @@ export function mountUploader(target: HTMLElement, callbacks: UploadCallbacks): 
     note: 'CSV, UTF-8, a header row with a label column and numeric feature columns',
   });
   uppy.use(AwsS3, {
-    shouldUseMultipart: MULTIPART,
-    generateObjectKey: (file) => file.id,
-    signRequest: presign,
+    // Every file in parts: one path for pause/resume, retry of a failed part and resume after a reload.
+    shouldUseMultipart: true,
+    getChunkSize: () => PART_SIZE,
+    async createMultipartUpload(file) {
+      const dataset = await api.createDataset({ name: datasetNameOf(file.name ?? 'dataset'), size: file.size ?? 0,
+        contentType: file.type || undefined, upload: 'multipart' });
+      if (dataset.partSize !== PART_SIZE && (dataset.partCount ?? 1) > 1) {
+        await api.deleteDataset(dataset.id);
+        throw new Error(`dataset-service plans ${dataset.partSize}-byte parts; this page sends ${PART_SIZE}`);
+      }
+      uppy.setFileMeta(file.id, { datasetId: dataset.id });
+      return { uploadId: dataset.uploadId!, key: dataset.key! };
+    },
+    async signPart(file, { partNumber }) {
+      const { parts } = await api.presignParts(datasetOf(file), [partNumber]);
+      return { method: 'PUT', url: parts[0].url };
+    },
+    async listParts(file) {
+      const { parts } = await api.storedParts(datasetOf(file));
+      return parts.map((p) => ({ PartNumber: p.partNumber, Size: p.size, ETag: p.etag }));
+    },
+    async completeMultipartUpload(file, { parts }) {
+      callbacks.onValidating(file.name ?? 'The file');
+      const dataset = await api.completeDataset(datasetOf(file),
+        parts.map((p) => ({ partNumber: p.PartNumber!, etag: p.ETag! })));
+      verdicts.set(file.id, dataset);
+      return {};
+    },
+    async abortMultipartUpload(file) {
+      const id = uppy.getFile(file.id)?.meta.datasetId;
+      if (id) await api.deleteDataset(id);
+    },
   });
+  uppy.use(GoldenRetriever);
 
   uppy.on('upload-success', async (file) => {
-    const dataset = file && datasets.get(file.id);
+    const dataset = file && verdicts.get(file.id);
     if (!dataset) return;
-    callbacks.onValidating(file.name ?? dataset.name);
     try {
-      callbacks.onDataset(await api.completeDataset(dataset.id));
+      callbacks.onDataset(await decided(dataset));
     } catch (e) {
       callbacks.onError((e as Error).message);
     }

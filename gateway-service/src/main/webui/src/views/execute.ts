@@ -152,7 +152,7 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     onValidating: (file) => replace(datasetStatus, h('p', { class: 'hint' }, `${file} uploaded; validating…`)),
     onDataset: showDataset,
     onError: (message) => replace(datasetStatus, h('p', { class: 'error' }, `Upload failed: ${message}`)),
-  });
+  }, signal);
   signal.addEventListener('abort', () => uppy.destroy());
 
   async function submit(): Promise<void> {

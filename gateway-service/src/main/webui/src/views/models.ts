@@ -2,7 +2,7 @@
 // (#/models/<name>): accuracy over its versions, the versions with their hyperparameters, and a
 // prediction form generated from the latest version's input schema.
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { api, ApiError, type Model, type ModelDetail, type ModelVersion, type PredictionInput, type SchemaField } from '../api';
+import { api, ApiError, type Model, type ModelDetail, type ModelVersion, type PredictionInput, type Predictions, type SchemaField } from '../api';
 import { formatNumber, formatPercent, formatTime, h, replace } from '../dom';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -13,6 +13,8 @@ const MEAN_DAYS = 7;
 /** Version cards (hyperparameters) read for the table: the newest ones; the chart shows every version. */
 const CARDS_SHOWN = 30;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** A version that has just been registered is loaded by serving-service first (503 + Retry-After): wait for it this often. */
+const LOADING_RETRIES = 10;
 
 function healthBadges(model: { stale: boolean; accuracyDropped: boolean }): HTMLElement[] {
   const badges: HTMLElement[] = [];
@@ -160,13 +162,27 @@ function predictForm(name: string, latest: ModelVersion): HTMLElement {
     replace(general);
   }
 
+  async function predictWhenLoaded(input: PredictionInput): Promise<Predictions> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await api.predict(name, [input]);
+      } catch (e) {
+        const retryAfter = e instanceof ApiError && e.problem.status === 503 ? e.problem.retryAfter : undefined;
+        if (retryAfter === undefined || attempt >= LOADING_RETRIES) throw e;
+        replace(general, h('p', { class: 'hint' }, `${(e as Error).message}; trying again in ${retryAfter} s…`));
+        await new Promise((resolve) => window.setTimeout(resolve, Math.max(retryAfter, 1) * 1000));
+        replace(general);
+      }
+    }
+  }
+
   async function predict(): Promise<void> {
     clear();
     const input: PredictionInput = {};
     fields.forEach((f) => { input[f.name] = valueOf(f, inputs.get(f.name)!.value); });
     button.disabled = true;
     try {
-      const answer = await api.predict(name, [input]);
+      const answer = await predictWhenLoaded(input);
       const prediction = answer.predictions[0];
       const probabilities = Object.entries(prediction.probabilities).sort((a, b) => b[1] - a[1]);
       replace(result,
