@@ -101,6 +101,22 @@ class TrainerLaneContractTest {
         });
     }
 
+    @ParameterizedTest
+    @FieldSource("VALUES_FILES")
+    void topicsATrainerCreatesGetTheClustersReplicationFactor(String valuesFile) {
+        RenderedChart chart = RenderedChart.of(valuesFile);
+        JsonNode kafkaConfig = chart.ofKind("Kafka").findFirst().orElseThrow()
+                .path("spec").path("kafka").path("config");
+        String clusterDefault = kafkaConfig.path("default.replication.factor").asText();
+
+        // The trainer's local default is 1: with min.insync.replicas above it, writes to its topics are refused.
+        assertThat(Integer.parseInt(clusterDefault)).isGreaterThanOrEqualTo(kafkaConfig.path("min.insync.replicas").asInt())
+                .isGreaterThan(1);
+        assertThat(chart.ofKind("ScaledJob").toList()).isNotEmpty().allSatisfy(scaledJob -> assertThat(
+                chart.environment(trainer(scaledJob))).as(scaledJob.path("metadata").path("name").asText())
+                .containsEntry("TRAINER_TOPIC_REPLICATION_FACTOR", clusterDefault));
+    }
+
     static JsonNode trainer(JsonNode scaledJob) {
         return scaledJob.path("spec").path("jobTargetRef").path("template").path("spec").path("containers").get(0);
     }
