@@ -73,6 +73,7 @@ class ProgressBenchmark {
         public Map<String, String> getConfigOverrides() {
             return Map.of("progress.topics.jobs-events", RUN + ".jobs.events",
                     "progress.topics.training-events", RUN + ".training.events",
+                    "progress.topics.models-events", RUN + ".models.events",
                     "mp.messaging.incoming.events.group.id", RUN);
         }
     }
@@ -380,7 +381,8 @@ class ProgressBenchmark {
             }
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cleanupKafka))) {
-            admin.deleteTopics(Set.of(RUN + ".jobs.events", RUN + ".training.events", RUN + ".baseline")).all()
+            admin.deleteTopics(Set.of(RUN + ".jobs.events", RUN + ".training.events", RUN + ".models.events",
+                    RUN + ".baseline")).all()
                     .get(30, TimeUnit.SECONDS);
         }
     }
