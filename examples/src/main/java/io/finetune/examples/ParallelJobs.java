@@ -27,7 +27,7 @@ public class ParallelJobs implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "examples/data/machine-health.csv")
     Path dataset;
 
-    @Option(names = "--epochs", defaultValue = "5")
+    @Option(names = "--epochs", defaultValue = "30", description = "Enough for the two runs to overlap (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--name", description = "Prefix of the job names (default: parallel-<time>)")
@@ -44,15 +44,15 @@ public class ParallelJobs implements Callable<Integer> {
         JsonNode ds = api.uploadDataset(prefix + "-data", dataset);
         System.out.printf("dataset %s: %s, %d rows%n", ds.get("name").asText(), ds.get("status").asText(), ds.path("rows").asLong());
 
-        List<String> ids = new ArrayList<>();
+        List<JsonNode> jobs = new ArrayList<>();
         for (String suffix : List.of("a", "b")) {
             JsonNode job = api.submit(Map.of("name", prefix + "-" + suffix, "datasetId", ds.get("id").asText(), "epochs", epochs));
-            ids.add(job.get("id").asText());
+            jobs.add(job);
             System.out.printf("job %s (%s): %s%n", job.get("name").asText(), job.get("id").asText(), job.get("status").asText());
         }
         List<JsonNode> done = new ArrayList<>();
-        for (String id : ids) {
-            done.add(api.await(id, view -> false, Duration.ofMinutes(15), Api.statusPrinter(id)));
+        for (JsonNode job : jobs) {
+            done.add(api.await(job.get("id").asText(), view -> false, Duration.ofMinutes(15), Api.statusPrinter(job.get("name").asText())));
         }
         for (JsonNode job : done) {
             System.out.printf("job %s: %s, started %s, finished %s, validation accuracy %.3f%n", job.get("name").asText(),
