@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +39,7 @@ import javax.sql.DataSource;
  * same attempt's report of that epoch only from a higher TrainingEvent sequence; first-of values take
  * the least, last-of values the one of the greatest sequence. Because the merges commute, a batch is
  * sent as one JDBC batch per statement kind (one round trip each) instead of one transaction per
- * event, which caps near PostgreSQL's ~6k TPS here; because they are associative, the batch is folded
- * first, so each row is written once per batch. The event-id check ({@code processed_event}) only
+ * event, which caps near PostgreSQL's ~6k TPS here. The event-id check ({@code processed_event}) only
  * saves work: a redelivered event whose id was pruned changes nothing either.
  *
  * <p>Inside the transaction it also queues a PostgreSQL notification per changed job; PostgreSQL
@@ -188,24 +186,14 @@ public class JobProjection {
         return result;
     }
 
-    /**
-     * Answers the transitions that took effect: those above the job's sequence before the batch
-     * (each at most once: sequences only grow). A batch is folded per job first, so each row is
-     * written once however many of its events the batch holds: the insert carries the job's latest
-     * transition and the least times, the update applies that transition to an older row.
-     */
+    /** Answers the transitions that took effect (each at most once: sequences only grow). */
     private List<JobEvent> applyJobEvents(Connection c, List<JobEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return List.of();
         }
-        Map<UUID, List<JobEvent>> byJob = new LinkedHashMap<>();
-        events.forEach(e -> byJob.computeIfAbsent(e.jobId(), id -> new ArrayList<>()).add(e));
-        Map<UUID, Long> before = jobSequences(c, byJob.keySet());
         try (PreparedStatement upsert = c.prepareStatement(JOB_UPSERT);
                 PreparedStatement transition = c.prepareStatement(JOB_TRANSITION)) {
-            for (List<JobEvent> job : byJob.values()) {
-                // sorted by sequence: the last is the job's latest transition
-                JobEvent e = job.get(job.size() - 1);
+            for (JobEvent e : events) {
                 JobStatus status = e.status();
                 String hyperparameters = toJson(e);
                 int i = 1;
@@ -221,9 +209,9 @@ public class JobProjection {
                 upsert.setString(i++, e.lane());
                 upsert.setString(i++, e.priorityClass());
                 upsert.setInt(i++, e.attempt());
-                setTime(upsert, i++, earliest(job, null));
-                setTime(upsert, i++, earliest(job, JobStatus.QUEUED));
-                setTime(upsert, i++, earliest(job, JobStatus.RUNNING));
+                setTime(upsert, i++, e.time());
+                setTime(upsert, i++, status == JobStatus.QUEUED ? e.time() : null);
+                setTime(upsert, i++, status == JobStatus.RUNNING ? e.time() : null);
                 setTime(upsert, i++, status.isTerminal() ? e.time() : null);
                 upsert.setLong(i, e.sequence());
                 upsert.addBatch();
@@ -247,82 +235,48 @@ public class JobProjection {
                 transition.addBatch();
             }
             upsert.executeBatch();
-            transition.executeBatch();
-        }
-        return events.stream().filter(e -> e.sequence() > before.getOrDefault(e.jobId(), 0L)).toList();
-    }
-
-    /** The jobs' sequences before this batch, their rows locked in id order (absent: not in the view yet). */
-    private static Map<UUID, Long> jobSequences(Connection c, Set<UUID> jobs) throws SQLException {
-        Map<UUID, Long> sequences = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "select id, job_sequence from job_view where id = any(?) order by id for update")) {
-            s.setArray(1, c.createArrayOf("uuid", jobs.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    sequences.put(rs.getObject(1, UUID.class), rs.getLong(2));
+            int[] counts = transition.executeBatch();
+            List<JobEvent> took = new ArrayList<>();
+            for (int k = 0; k < counts.length; k++) {
+                if (counts[k] > 0) {
+                    took.add(events.get(k));
                 }
             }
+            return took;
         }
-        return sequences;
     }
 
-    /** The earliest time of the job's events (of {@code status} only, when given). */
-    private static Instant earliest(List<JobEvent> job, JobStatus status) {
-        return job.stream().filter(e -> status == null || e.status() == status).map(JobEvent::time)
-                .min(Comparator.naturalOrder()).orElse(null);
-    }
-
-    /**
-     * Answers the epoch reports that changed the history. The job's status stays the scheduler's.
-     * Folded per job (one job_view write), per attempt (one attempt_progress write) and per epoch
-     * report (the highest sequence), with the same merges the statements make with the stored rows.
-     */
-    private static List<TrainingEvent> applyTrainingEvents(Connection c, List<TrainingEvent> events)
-            throws SQLException {
+    /** Answers the epoch reports that changed the history. The job's status stays the scheduler's. */
+    private static List<TrainingEvent> applyTrainingEvents(Connection c, List<TrainingEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return List.of();
         }
-        Map<UUID, TrainerFacts> jobs = new LinkedHashMap<>();
-        Map<List<Object>, Integer> firstEpochs = new LinkedHashMap<>();
-        Map<List<Object>, TrainingEvent> reports = new LinkedHashMap<>();
-        for (TrainingEvent e : events) {
-            jobs.computeIfAbsent(e.jobId(), id -> new TrainerFacts(e)).add(e);
-            if (TrainingEvent.EPOCH_COMPLETED.equals(e.type()) && e.epoch() != null) {
-                firstEpochs.merge(List.of(e.jobId(), e.attempt()), e.epoch(), Math::min);
-                // events come by sequence: a later report of the same epoch replaces an earlier one
-                reports.put(List.of(e.jobId(), e.attempt(), e.epoch()), e);
-            }
-        }
+        List<TrainingEvent> epochReports = events.stream()
+                .filter(e -> TrainingEvent.EPOCH_COMPLETED.equals(e.type()) && e.epoch() != null).toList();
         try (PreparedStatement upsert = c.prepareStatement(TRAINING_UPSERT);
                 PreparedStatement attempt = c.prepareStatement(ATTEMPT_UPSERT);
                 PreparedStatement epoch = c.prepareStatement(EPOCH_UPSERT)) {
-            for (TrainerFacts f : jobs.values()) {
+            for (TrainingEvent e : events) {
+                boolean succeeded = TrainingEvent.SUCCEEDED.equals(e.type());
+                boolean failed = TrainingEvent.FAILED.equals(e.type());
                 int i = 1;
-                upsert.setObject(i++, f.first.jobId());
-                upsert.setString(i++, f.first.owner());
-                upsert.setInt(i++, f.first.epochs());
-                setTime(upsert, i++, f.createdAt);
-                setTime(upsert, i++, f.startedAt);
-                upsert.setString(i++, f.succeeded == null ? null : f.succeeded.modelUri());
-                upsert.setObject(i++, f.succeeded == null ? null : f.succeeded.attempt(), Types.INTEGER);
-                upsert.setString(i++, f.failed == null ? null : f.failed.errorKind());
-                upsert.setLong(i++, f.failed == null ? 0 : f.failed.sequence());
-                upsert.setLong(i, f.sequence);
+                upsert.setObject(i++, e.jobId());
+                upsert.setString(i++, e.owner());
+                upsert.setInt(i++, e.epochs());
+                setTime(upsert, i++, e.time());
+                setTime(upsert, i++, TrainingEvent.STARTED.equals(e.type()) ? e.time() : null);
+                upsert.setString(i++, succeeded ? e.modelUri() : null);
+                upsert.setObject(i++, succeeded ? e.attempt() : null, Types.INTEGER);
+                upsert.setString(i++, failed ? e.errorKind() : null);
+                upsert.setLong(i++, failed ? e.sequence() : 0);
+                upsert.setLong(i, e.sequence());
                 upsert.addBatch();
             }
-            upsert.executeBatch();
-            if (reports.isEmpty()) {
-                return List.of();
-            }
-            for (var first : firstEpochs.entrySet()) {
-                attempt.setObject(1, first.getKey().get(0));
-                attempt.setInt(2, (Integer) first.getKey().get(1));
-                attempt.setInt(3, first.getValue());
-                attempt.addBatch();
-            }
-            List<TrainingEvent> epochReports = new ArrayList<>(reports.values());
             for (TrainingEvent e : epochReports) {
+                attempt.setObject(1, e.jobId());
+                attempt.setInt(2, e.attempt());
+                attempt.setInt(3, e.epoch());
+                attempt.addBatch();
                 int i = 1;
                 epoch.setObject(i++, e.jobId());
                 epoch.setInt(i++, e.attempt());
@@ -337,6 +291,10 @@ public class JobProjection {
                 epoch.setLong(i, e.sequence());
                 epoch.addBatch();
             }
+            upsert.executeBatch();
+            if (epochReports.isEmpty()) {
+                return List.of();
+            }
             attempt.executeBatch();
             int[] counts = epoch.executeBatch();
             List<TrainingEvent> took = new ArrayList<>();
@@ -346,41 +304,6 @@ public class JobProjection {
                 }
             }
             return took;
-        }
-    }
-
-    /**
-     * One job's trainer facts in a batch, merged as TRAINING_UPSERT merges them with the stored row:
-     * the least times, the lowest succeeded attempt's model, the latest failure's kind.
-     */
-    private static final class TrainerFacts {
-        final TrainingEvent first;
-        Instant createdAt;
-        Instant startedAt;
-        TrainingEvent succeeded;
-        TrainingEvent failed;
-        long sequence;
-
-        TrainerFacts(TrainingEvent first) {
-            this.first = first;
-        }
-
-        void add(TrainingEvent e) {
-            createdAt = min(createdAt, e.time());
-            if (TrainingEvent.STARTED.equals(e.type())) {
-                startedAt = min(startedAt, e.time());
-            }
-            if (TrainingEvent.SUCCEEDED.equals(e.type()) && (succeeded == null || e.attempt() < succeeded.attempt())) {
-                succeeded = e;
-            }
-            if (TrainingEvent.FAILED.equals(e.type()) && (failed == null || e.sequence() > failed.sequence())) {
-                failed = e;
-            }
-            sequence = Math.max(sequence, e.sequence());
-        }
-
-        private static Instant min(Instant a, Instant b) {
-            return a == null || b.isBefore(a) ? b : a;
         }
     }
 
