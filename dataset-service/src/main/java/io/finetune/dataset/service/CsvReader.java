@@ -1,21 +1,32 @@
 package io.finetune.dataset.service;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads RFC 4180 CSV records one at a time, in constant memory (one record at a time, capped in
  * length), and knows the line each record starts on. Quoted values may hold commas, doubled quotes
- * and line breaks; blank lines are skipped.
+ * and line breaks (CRLF, LF and CR, each read as LF); blank lines are skipped. Works on the UTF-8
+ * bytes: the characters that structure CSV are all ASCII.
  */
 final class CsvReader implements RecordReader {
 
-    private final Utf8Reader in;
+    /** The bytes that end a run of plain characters in an unquoted value, and in a quoted one. */
+    private static final boolean[] UNQUOTED_STOPS = stops(",\"\n\r");
+    private static final boolean[] QUOTED_STOPS = stops("\"\n\r");
+
+    private static boolean[] stops(String bytes) {
+        boolean[] stops = new boolean[256];
+        bytes.chars().forEach(b -> stops[b] = true);
+        return stops;
+    }
+
+    private final Utf8Input in;
     private final int maxRecordChars;
+    private final Record record = new Record();
     private long recordLine;
 
-    CsvReader(Utf8Reader in, int maxRecordChars) {
+    CsvReader(Utf8Input in, int maxRecordChars) {
         this.in = in;
         this.maxRecordChars = maxRecordChars;
     }
@@ -27,30 +38,31 @@ final class CsvReader implements RecordReader {
 
     @Override
     public List<String> header() throws IOException {
-        List<String> header = next();
-        return header == null ? null : header.stream().map(String::strip).toList();
+        Record header = next();
+        return header == null ? null : header.values().stream().map(String::strip).toList();
     }
 
     @Override
-    public List<String> next() throws IOException {
-        List<String> record;
+    public Record next() throws IOException {
+        boolean found;
         do {
-            record = nextRecord();
-        } while (record != null && record.size() == 1 && record.get(0).isBlank());
-        return record;
+            found = nextRecord();
+        } while (found && record.isBlank());
+        return found ? record : null;
     }
 
-    /** The next record's values, unstripped; null at the end of the file. */
-    private List<String> nextRecord() throws IOException {
+    /** Reads the next record into {@link #record}; false at the end of the file. */
+    private boolean nextRecord() throws IOException {
         int c = in.read();
         if (c == -1) {
-            return null;
+            return false;
         }
-        recordLine = in.line() - (c == '\n' ? 1 : 0);
-        List<String> values = new ArrayList<>();
-        StringBuilder value = new StringBuilder();
+        recordLine = in.line();
+        Record r = record;
+        r.clear();
         boolean quoted = false;
-        int length = 0;
+        // what counts toward the length limit besides the values' characters: separators and opening quotes
+        int structure = 0;
         while (true) {
             if (quoted) {
                 if (c == -1) {
@@ -65,24 +77,44 @@ final class CsvReader implements RecordReader {
                         c = after;
                         continue;
                     }
+                    r.append(c);
+                } else if (c == '\n' || c == '\r') {
+                    endLine(c);
+                    r.append('\n');
+                } else {
+                    r.append(c);
+                    in.copyUntil(r, QUOTED_STOPS);
                 }
-                value.append((char) c);
             } else if (c == ',') {
-                values.add(value.toString());
-                value.setLength(0);
-            } else if (c == '\n' || c == -1) {
-                values.add(value.toString());
-                return values;
-            } else if (c == '"' && value.isEmpty()) {
+                r.endValue();
+                structure++;
+            } else if (c == '\n' || c == '\r' || c == -1) {
+                if (c != -1) {
+                    endLine(c);
+                }
+                r.endValue();
+                return true;
+            } else if (c == '"' && r.valueIsEmpty()) {
                 quoted = true;
+                structure++;
             } else {
-                value.append((char) c);
+                r.append(c);
+                in.copyUntil(r, UNQUOTED_STOPS);
             }
-            if (++length > maxRecordChars) {
+            // bytes are at least as many as characters: count the characters only for a long row
+            if (r.byteLength() + structure > maxRecordChars && r.chars() + structure > maxRecordChars) {
                 throw new RecordFormatException(recordLine, "the row that starts on this line is longer than "
                         + maxRecordChars + " characters; check for a missing line break or an unclosed quote");
             }
             c = in.read();
         }
+    }
+
+    /** Consumes the rest of a line break that starts with {@code c} (the LF of a CRLF) and counts the line. */
+    private void endLine(int c) throws IOException {
+        if (c == '\r' && in.peek() == '\n') {
+            in.read();
+        }
+        in.newLine();
     }
 }

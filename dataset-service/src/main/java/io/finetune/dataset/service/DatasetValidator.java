@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
@@ -68,7 +69,7 @@ public class DatasetValidator {
             InputStream data = gzip ? new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), BUFFER) : buffered;
             boolean json = startsLikeJson(data);
             format = (json ? "jsonl" : "csv") + (gzip ? "+gzip" : "");
-            Utf8Reader text = new Utf8Reader(data);
+            Utf8Input text = new Utf8Input(data);
             check(json ? new JsonLinesReader(text, MAX_ROW_CHARS, problems) : new CsvReader(text, MAX_ROW_CHARS),
                     problems, result);
         } catch (RecordFormatException e) {
@@ -103,7 +104,7 @@ public class DatasetValidator {
         result.kind = columns.contains(TEXT) ? DatasetKind.TEXT : DatasetKind.TABULAR;
         int labelIndex = checkHeader(columns, result.kind, reader.recordLine(), problems);
         long rows = 0;
-        List<String> row;
+        Record row;
         while ((row = reader.next()) != null) {
             rows++;
             if (row == RecordReader.REPORTED) {
@@ -119,16 +120,15 @@ public class DatasetValidator {
                 continue;
             }
             for (int i = 0; i < columns.size(); i++) {
-                String value = row.get(i).strip();
                 if (i == labelIndex) {
-                    result.countLabel(value, line, problems);
+                    result.countLabel(row, i, line, problems);
                 } else if (result.kind == DatasetKind.TEXT) {
-                    checkText(value, line, problems); // the only other column of a text dataset
-                } else if (value.isEmpty()) {
-                    problems.add(line, columns.get(i), "the value is empty; every feature needs a number");
-                } else if (!isNumber(value)) {
-                    problems.add(line, columns.get(i), "'" + Problems.abbreviate(value)
-                            + "' is not a number; feature columns hold numbers such as 3, -0.25 or 1e-3");
+                    checkText(row.stripped(i), line, problems); // the only other column of a text dataset
+                } else if (!row.isNumber(i)) {
+                    String value = row.stripped(i);
+                    problems.add(line, columns.get(i), value.isEmpty() ? "the value is empty; every feature needs a number"
+                            : "'" + Problems.abbreviate(value)
+                                    + "' is not a number; feature columns hold numbers such as 3, -0.25 or 1e-3");
                 }
             }
         }
@@ -275,9 +275,36 @@ public class DatasetValidator {
         List<String> columns = List.of();
         /** label -> {rows, first line}; at most MAX_CLASSES entries. */
         private final Map<String, long[]> labels = new LinkedHashMap<>();
+        /** The ASCII labels of {@link #labels} as bytes, and their counts: rows are counted without a String per row. */
+        private final byte[][] asciiLabels = new byte[Integer.highestOneBit(MAX_CLASSES) * 4][];
+        private final long[][] asciiCounts = new long[asciiLabels.length][];
         private boolean tooManyLabels;
 
-        void countLabel(String label, long line, Problems problems) {
+        void countLabel(Record row, int i, long line, Problems problems) {
+            if (!row.isAscii(i)) {
+                countLabel(row.stripped(i), line, problems);
+                return;
+            }
+            int length = row.strippedLength(i);
+            if (length == 0 || length > MAX_LABEL_CHARS) {
+                countLabel(row.stripped(i), line, problems);
+                return;
+            }
+            int slot = row.slot(i, asciiLabels);
+            if (asciiLabels[slot] != null) {
+                asciiCounts[slot][0]++;
+                return;
+            }
+            String label = row.stripped(i);
+            countLabel(label, line, problems);
+            long[] seen = labels.get(label);
+            if (seen != null) {
+                asciiLabels[slot] = label.getBytes(StandardCharsets.ISO_8859_1);
+                asciiCounts[slot] = seen;
+            }
+        }
+
+        private void countLabel(String label, long line, Problems problems) {
             if (label.isEmpty()) {
                 problems.add(line, LABEL, "the label is empty; give every row a label");
                 return;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Map;
  * Reads JSON Lines: one JSON object per line, the first object's keys are the columns. Values come
  * back as text (numbers as written, null as empty) so that the same schema checks apply as for CSV.
  * A line that is no JSON object, or has other keys than the first, is reported here and comes back
- * as {@link RecordReader#REPORTED}. One line at a time, capped in length.
+ * as {@link RecordReader#REPORTED}. One line at a time, capped in length, its bytes collected
+ * without decoding them one character at a time.
  */
 final class JsonLinesReader implements RecordReader {
 
@@ -24,15 +26,16 @@ final class JsonLinesReader implements RecordReader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private final Utf8Reader in;
+    private final Utf8Input in;
     private final int maxLineChars;
     private final Problems problems;
-    private final StringBuilder text = new StringBuilder();
+    private final Record line = new Record();
+    private final Record values = new Record();
     private List<String> columns;
     private JsonNode first;
     private long recordLine;
 
-    JsonLinesReader(Utf8Reader in, int maxLineChars, Problems problems) {
+    JsonLinesReader(Utf8Input in, int maxLineChars, Problems problems) {
         this.in = in;
         this.maxLineChars = maxLineChars;
         this.problems = problems;
@@ -61,7 +64,7 @@ final class JsonLinesReader implements RecordReader {
     }
 
     @Override
-    public List<String> next() throws IOException {
+    public Record next() throws IOException {
         JsonNode node;
         if (first != null) {
             node = first;
@@ -84,10 +87,12 @@ final class JsonLinesReader implements RecordReader {
                     + "; give every line the same keys");
             return REPORTED;
         }
-        List<String> values = new ArrayList<>(columns.size());
+        values.clear();
         for (String column : columns) {
             JsonNode value = node.get(column);
-            values.add(value.isNull() ? "" : value.isValueNode() ? value.asText() : value.toString());
+            values.append((value.isNull() ? "" : value.isValueNode() ? value.asText() : value.toString())
+                    .getBytes(StandardCharsets.UTF_8));
+            values.endValue();
         }
         return values;
     }
@@ -126,18 +131,26 @@ final class JsonLinesReader implements RecordReader {
             if (c == -1) {
                 return null;
             }
-            recordLine = in.line() - (c == '\n' ? 1 : 0);
-            text.setLength(0);
-            while (c != '\n' && c != -1) {
-                if (text.length() >= maxLineChars) {
+            recordLine = in.line();
+            line.clear();
+            int chars = 0;
+            while (c != '\n' && c != '\r' && c != -1) {
+                if ((c & 0xC0) != 0x80 && (chars += c >= 0xF0 ? 2 : 1) > maxLineChars) {
                     throw new RecordFormatException(recordLine, "this line is longer than " + maxLineChars
                             + " characters; put each JSON object on its own line");
                 }
-                text.append((char) c);
+                line.append(c);
                 c = in.read();
             }
-            if (!text.toString().isBlank()) {
-                return text.toString();
+            if (c == '\r' && in.peek() == '\n') {
+                in.read();
+            }
+            if (c != -1) {
+                in.newLine();
+            }
+            line.endValue();
+            if (!line.isBlank()) {
+                return line.value(0);
             }
         }
     }
