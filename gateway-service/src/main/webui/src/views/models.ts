@@ -1,8 +1,9 @@
 // The models screens: every model of the user with its latest version (#/models), and one model
-// (#/models/<name>): accuracy over its versions, the versions with their hyperparameters, and a
-// prediction form generated from the latest version's input schema.
+// (#/models/<name>): accuracy over its versions, the versions with their hyperparameters, and the
+// prediction forms (./predict.ts).
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { api, ApiError, type Model, type ModelDetail, type ModelVersion, type PredictionInput, type Predictions, type SchemaField } from '../api';
+import { api, type Model, type ModelDetail, type ModelVersion } from '../api';
+import { batchForm, predictForm } from './predict';
 import { formatNumber, formatPercent, formatTime, h, replace } from '../dom';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
@@ -12,9 +13,6 @@ const DAY_MS = 24 * 3600 * 1000;
 const MEAN_DAYS = 7;
 /** Version cards (hyperparameters) read for the table: the newest ones; the chart shows every version. */
 const CARDS_SHOWN = 30;
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-/** A version that has just been registered is loaded by serving-service first (503 + Retry-After): wait for it this often. */
-const LOADING_RETRIES = 10;
 
 function healthBadges(model: { stale: boolean; accuracyDropped: boolean }): HTMLElement[] {
   const badges: HTMLElement[] = [];
@@ -110,7 +108,7 @@ export async function modelScreen(main: HTMLElement, signal: AbortSignal, name: 
       ...(latest.card.warmStartedFrom ? [h('dt', {}, 'Warm start'), h('dd', {}, h('code', {}, latest.card.warmStartedFrom))] : [])),
     h('div', { class: 'columns' },
       h('figure', {}, h('figcaption', {}, 'Accuracy over versions'), h('div', { class: 'chart' }, canvas)),
-      predictForm(name, latest)),
+      h('div', {}, predictForm(name, latest), batchForm(name, latest))),
     h('h2', {}, 'Versions'),
     h('table', { id: 'versions' },
       h('thead', {}, h('tr', {}, ...['Version', 'Registered', 'Job', 'Accuracy', 'Loss', 'Hyperparameters']
@@ -128,101 +126,4 @@ export async function modelScreen(main: HTMLElement, signal: AbortSignal, name: 
       replace(hyperCells.get(v.version)!, '—');
     }
   }));
-}
-
-/** A field's value as the model reads it: a number field gets a number when it is one, otherwise the text (serving says why not). */
-function valueOf(field: SchemaField, text: string): number | string | null {
-  const trimmed = text.trim();
-  if (!trimmed) return null;
-  return field.type === 'number' && NUMBER.test(trimmed) ? Number(trimmed) : text;
-}
-
-function predictForm(name: string, latest: ModelVersion): HTMLElement {
-  const fields = latest.card.schema?.inputs ?? [];
-  const errors = new Map<string, HTMLElement>();
-  const inputs = new Map<string, HTMLInputElement>();
-  const result = h('div', { id: 'prediction', 'aria-live': 'polite' });
-  const general = h('div', { id: 'predict-status', role: 'alert' });
-  const button = h('button', { type: 'submit', id: 'predict-submit', class: 'primary' }, 'Predict');
-
-  const controls = fields.map((f) => {
-    const id = `predict-${f.name}`;
-    // Text inputs for numbers too: what the user typed reaches serving-service, whose field errors are shown here.
-    const input = h('input', { id, name: f.name, type: 'text', inputmode: f.type === 'number' ? 'decimal' : undefined,
-      maxlength: f.maxLength ?? undefined, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-error` });
-    const error = h('span', { id: `${id}-error`, class: 'error field-error' });
-    inputs.set(f.name, input);
-    errors.set(f.name, error);
-    return h('label', { for: id }, h('span', {}, `${f.name} (${f.type})`), input, error);
-  });
-
-  function clear(): void {
-    errors.forEach((e) => replace(e));
-    inputs.forEach((i) => i.removeAttribute('aria-invalid'));
-    replace(general);
-  }
-
-  async function predictWhenLoaded(input: PredictionInput): Promise<Predictions> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await api.predict(name, [input]);
-      } catch (e) {
-        const retryAfter = e instanceof ApiError && e.problem.status === 503 ? e.problem.retryAfter : undefined;
-        if (retryAfter === undefined || attempt >= LOADING_RETRIES) throw e;
-        replace(general, h('p', { class: 'hint' }, `${(e as Error).message}; trying again in ${retryAfter} s…`));
-        await new Promise((resolve) => window.setTimeout(resolve, Math.max(retryAfter, 1) * 1000));
-        replace(general);
-      }
-    }
-  }
-
-  async function predict(): Promise<void> {
-    clear();
-    const input: PredictionInput = {};
-    fields.forEach((f) => { input[f.name] = valueOf(f, inputs.get(f.name)!.value); });
-    button.disabled = true;
-    try {
-      const answer = await predictWhenLoaded(input);
-      const prediction = answer.predictions[0];
-      const probabilities = Object.entries(prediction.probabilities).sort((a, b) => b[1] - a[1]);
-      replace(result,
-        h('p', {}, 'Label ', h('strong', { id: 'prediction-label' }, prediction.label),
-          ' — answered by ', h('span', { id: 'prediction-version' }, `version ${answer.version}`)),
-        h('ul', { class: 'probabilities' }, ...probabilities.map(([label, p]) => h('li', {},
-          h('span', { class: 'label' }, label),
-          h('meter', { min: 0, max: 1, value: p, 'aria-label': `${label} probability` }),
-          h('span', { class: 'num' }, formatPercent(p))))));
-    } catch (e) {
-      replace(result);
-      const problem = e instanceof ApiError ? e.problem : { status: 0, detail: (e as Error).message, errors: [] };
-      const unplaced: string[] = [];
-      for (const fe of problem.errors ?? []) {
-        // serving-service names fields inputs[i].<field>; the form sends one input.
-        const field = fe.field.replace(/^inputs\[\d+\]\./, '');
-        const error = errors.get(field);
-        if (error) {
-          replace(error, fe.message);
-          inputs.get(field)!.setAttribute('aria-invalid', 'true');
-        } else {
-          unplaced.push(`${fe.field}: ${fe.message}`);
-        }
-      }
-      if (unplaced.length || !problem.errors?.length) {
-        replace(general, h('div', { class: 'problem' }, h('strong', {}, problem.detail ?? problem.title ?? 'The prediction failed'),
-          unplaced.length ? h('ul', {}, ...unplaced.map((m) => h('li', {}, m))) : null));
-      }
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  const form = h('form', { id: 'predict-form', class: 'card', novalidate: true },
-    h('h2', {}, `Predict with version ${latest.version}`),
-    fields.length ? h('div', { class: 'grid' }, ...controls) : h('p', { class: 'hint' }, 'This version has no input schema.'),
-    button, general, result);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void predict();
-  });
-  return form;
 }
