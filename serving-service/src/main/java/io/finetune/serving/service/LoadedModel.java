@@ -45,7 +45,7 @@ public final class LoadedModel {
         return lastUsedNanos;
     }
 
-    /** @return false when the version was closed meanwhile (the caller looks again) */
+    /** @return false when it is closed already (never for a version the server still holds) */
     boolean acquire() {
         while (true) {
             int n = references.get();
@@ -71,10 +71,6 @@ public final class LoadedModel {
         if (retired.compareAndSet(false, true)) {
             release();
         }
-    }
-
-    boolean closed() {
-        return references.get() == 0;
     }
 
     private void close() {
