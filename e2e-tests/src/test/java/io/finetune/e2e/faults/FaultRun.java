@@ -137,8 +137,7 @@ public final class FaultRun {
         JsonNode done = await(Duration.ofMinutes(6), "/api/v1/jobs/" + job,
                 j -> List.of("succeeded", "failed", "cancelled").contains(j.path("status").asText()));
         row(fault, "the job succeeded after its trainer died", done.path("status").asText().equals("succeeded"),
-                "status " + done.path("status").asText() + ", killed at epoch " + epochAtKill + ", attempt "
-                        + done.path("attempt").asText("?"));
+                "status " + done.path("status").asText() + ", " + trainer.name + " killed at epoch " + epochAtKill);
         List<Integer> seen = new ArrayList<>();
         done.path("epochHistory").forEach(e -> seen.add(e.path("epoch").asInt()));
         row(fault, "epochs 1.." + epochs + " each once in the view", seen.equals(IntStream.rangeClosed(1, epochs).boxed().toList()),
