@@ -80,6 +80,11 @@ public class JobResource {
                 errors.add(new Problem.FieldError("order", "must be asc or desc, not '" + order + "'"));
             }
         }
+        for (String[] text : new String[][] {{"name", namePrefix}, {"nameExact", nameExact}}) {
+            if (Owners.hasControlCharacters(text[1])) {
+                errors.add(new Problem.FieldError(text[0], "must not contain control characters"));
+            }
+        }
         int size = limit(limit, errors);
         Cursor after = null;
         if (cursor != null && !cursor.isBlank()) {

@@ -41,7 +41,7 @@ public class ModelResource {
     @GET
     @Path("/{name}")
     public ModelDetail get(@HeaderParam(Owners.OWNER_HEADER) String owner, @PathParam("name") String name) {
-        return models.get(Owners.required(owner), name);
+        return models.get(Owners.required(owner), Owners.modelName(name));
     }
 
     /** One version ({@code version} a number or {@value #LATEST}): everything registered about it. */
@@ -49,7 +49,7 @@ public class ModelResource {
     @Path("/{name}/versions/{version}")
     public ModelVersionDetail version(@HeaderParam(Owners.OWNER_HEADER) String owner, @PathParam("name") String name,
             @PathParam("version") String version) {
-        return models.version(Owners.required(owner), name, version(name, version));
+        return models.version(Owners.required(owner), Owners.modelName(name), version(name, version));
     }
 
     /** A version that is neither a positive number nor {@value #LATEST} names no version: 404 like an unknown one. */

@@ -19,6 +19,22 @@ final class Owners {
         return owner;
     }
 
+    /**
+     * Names never contain control characters (they are refused when jobs are submitted), and
+     * PostgreSQL cannot even compare text with a NUL in it: such a value matches nothing.
+     */
+    static boolean hasControlCharacters(String value) {
+        return value != null && value.chars().anyMatch(Character::isISOControl);
+    }
+
+    /** A name with control characters names no model: 404 like any unknown one. */
+    static String modelName(String name) {
+        if (hasControlCharacters(name)) {
+            throw ProblemException.notFound("Model");
+        }
+        return name;
+    }
+
     /** A malformed id names no job: 404 like any unknown one. */
     static UUID jobId(String id) {
         try {

@@ -60,6 +60,17 @@ class JobResourceTest {
     }
 
     @Test
+    void controlCharactersInNamesAreTheCallersMistake() {
+        String owner = "user-" + UUID.randomUUID();
+        given().header("X-Owner", owner).queryParam("name", "a\u0000b").get("/jobs").then()
+                .statusCode(400).contentType(Problem.MEDIA_TYPE).body("errors[0].field", equalTo("name"));
+        given().header("X-Owner", owner).queryParam("nameExact", "\u0000").get("/jobs").then()
+                .statusCode(400).contentType(Problem.MEDIA_TYPE).body("errors[0].field", equalTo("nameExact"));
+        given().header("X-Owner", owner).get("/models/{name}", "a\u0000b").then()
+                .statusCode(404).contentType(Problem.MEDIA_TYPE);
+    }
+
+    @Test
     void listsTheOwnersJobsNewestFirstWithTheLatestEpoch() {
         String owner = "user-" + UUID.randomUUID();
         Instant now = Instant.now();
