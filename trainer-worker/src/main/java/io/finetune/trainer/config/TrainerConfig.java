@@ -23,6 +23,14 @@ public interface TrainerConfig {
     @WithDefault("15s")
     Duration heartbeatInterval();
 
+    /**
+     * Replication factor of the topics this worker creates when they are missing (dispatch, control):
+     * 1 suits a single local broker; on a cluster whose {@code min.insync.replicas} is higher, writes to
+     * such a topic would be refused, so the chart sets the cluster's (env TRAINER_TOPIC_REPLICATION_FACTOR).
+     */
+    @WithDefault("1")
+    short topicReplicationFactor();
+
     Dispatch dispatch();
 
     Control control();

@@ -13,15 +13,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -40,96 +39,69 @@ public class ControlConsumer {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final TrainerConfig.Control config;
-    private final Duration retryBackoff;
+    private final short replicationFactor;
     private final String bootstrapServers;
     private final String workerId;
     private final ObjectMapper objectMapper;
     private final ControlRegistry registry;
+    private final PollingLoop loop;
     /** Where reading goes on after a reconnect, so commands sent meanwhile are not skipped. */
     private final Map<TopicPartition, Long> positions = new HashMap<>();
 
     /** Laptop mode ({@code --dataset}): no jobs from Kafka. */
     private final boolean local;
 
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, String> polling;
-    private Thread thread;
-
     public ControlConsumer(TrainerConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             ObjectMapper objectMapper, ControlRegistry registry, TrainingService trainingService) {
         this.config = config.control();
-        this.retryBackoff = config.dispatch().retryBackoff();
+        this.replicationFactor = config.topicReplicationFactor();
         this.bootstrapServers = bootstrapServers;
         this.workerId = trainingService.workerId();
         this.objectMapper = objectMapper;
         this.registry = registry;
         this.local = config.local();
+        this.loop = new PollingLoop("trainer-control", this.config.topic(), bootstrapServers,
+                config.dispatch().retryBackoff(), this::round);
     }
 
     void start(@Observes StartupEvent event) {
-        if (local) {
-            return;
+        if (!local) {
+            loop.start();
         }
-        running = true;
-        thread = new Thread(this::loop, "trainer-control");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        if (thread == null) {
-            return;
-        }
-        running = false;
-        KafkaConsumer<String, String> consumer = polling;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        thread.join(POLL.toMillis() * 4);
+        loop.stop(POLL.multipliedBy(4));
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                TopicCreator.ensure(bootstrapServers, config.topic(), config.partitions());
-                read();
-            } catch (KafkaException | ExecutionException | TimeoutException e) {
-                LOG.warnf("Kafka at %s is not usable for %s (%s); retrying in %s", bootstrapServers, config.topic(), e,
-                        retryBackoff);
-                pause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    private void round() throws ExecutionException, InterruptedException, TimeoutException {
+        TopicCreator.ensure(bootstrapServers, config.topic(), config.partitions(), replicationFactor);
+        loop.poll(consumerProperties(), consumer -> {
+            read(consumer);
+            return Optional.empty();
+        });
     }
 
-    private void read() {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties())) {
-            polling = consumer;
-            List<TopicPartition> partitions = consumer.partitionsFor(config.topic()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            for (TopicPartition partition : partitions) {
-                Long position = positions.get(partition);
-                if (position == null) {
-                    consumer.seekToEnd(List.of(partition));
-                    positions.put(partition, consumer.position(partition));
-                } else {
-                    consumer.seek(partition, position);
-                }
+    /** Reads from where it stopped (the end of the topic the first time) until stopped. */
+    private void read(KafkaConsumer<String, String> consumer) {
+        List<TopicPartition> partitions = consumer.partitionsFor(config.topic()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        for (TopicPartition partition : partitions) {
+            Long position = positions.get(partition);
+            if (position == null) {
+                consumer.seekToEnd(List.of(partition));
+                positions.put(partition, consumer.position(partition));
+            } else {
+                consumer.seek(partition, position);
             }
-            LOG.infof("Worker %s reads commands from %s (%d partitions)", workerId, config.topic(), partitions.size());
-            while (running) {
-                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    handle(record);
-                    positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-                }
+        }
+        LOG.infof("Worker %s reads commands from %s (%d partitions)", workerId, config.topic(), partitions.size());
+        while (loop.running()) {
+            for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+                handle(record);
+                positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
-        } catch (WakeupException e) {
-            // stopping
-        } finally {
-            polling = null;
         }
     }
 
@@ -154,14 +126,5 @@ public class ControlConsumer {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return props;
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(retryBackoff.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
     }
 }

@@ -20,9 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -50,6 +48,7 @@ public class DispatchConsumer {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
     private final TrainerConfig.Dispatch config;
+    private final short replicationFactor;
     private final String bootstrapServers;
     private final String workerId;
     private final ObjectMapper objectMapper;
@@ -59,91 +58,63 @@ public class DispatchConsumer {
     /** Laptop mode ({@code --dataset}): no jobs from Kafka. */
     private final boolean local;
 
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, String> polling;
-    private Thread thread;
+    private final PollingLoop loop;
+    /** Only the loop's thread reads and sets it. */
+    private boolean topicReady;
 
     public DispatchConsumer(TrainerConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             ObjectMapper objectMapper, TrainingService trainingService,
             @Channel(DEAD_LETTER_CHANNEL) Emitter<String> deadLetters) {
         this.config = config.dispatch();
+        this.replicationFactor = config.topicReplicationFactor();
         this.bootstrapServers = bootstrapServers;
         this.workerId = trainingService.workerId();
         this.objectMapper = objectMapper;
         this.trainingService = trainingService;
         this.deadLetters = deadLetters;
         this.local = config.local();
+        this.loop = new PollingLoop("trainer-dispatch", this.config.topic(), bootstrapServers,
+                this.config.retryBackoff(), this::round);
     }
 
     void start(@Observes StartupEvent event) {
         if (local) {
             return;
         }
-        running = true;
-        thread = new Thread(this::loop, "trainer-dispatch");
-        // A job still training at shutdown must not keep the JVM alive; the scheduler requeues it
-        thread.setDaemon(true);
-        thread.start();
+        LOG.infof("Worker %s takes jobs from %s in group %s", workerId, config.topic(), config.group());
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        if (thread == null) {
-            return;
-        }
-        running = false;
-        KafkaConsumer<String, String> consumer = polling;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        thread.join(SHUTDOWN_GRACE.toMillis());
-        if (thread.isAlive()) {
+        if (!loop.stop(SHUTDOWN_GRACE)) {
             LOG.warn("Stopping while a job is still training; the scheduler requeues it when its events stop");
         }
     }
 
-    private void loop() {
-        LOG.infof("Worker %s takes jobs from %s in group %s", workerId, config.topic(), config.group());
-        boolean topicReady = false;
-        while (running) {
-            try {
-                if (!topicReady) {
-                    // The scheduler normally creates it
-                    TopicCreator.ensure(bootstrapServers, config.topic(), config.partitions());
-                    topicReady = true;
-                }
-                take().flatMap(this::parse).ifPresent(trainingService::run);
-            } catch (KafkaException | ExecutionException | TimeoutException e) {
-                LOG.warnf("Kafka at %s is not usable (%s); retrying in %s", bootstrapServers, e, config.retryBackoff());
-                pause(config.retryBackoff());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    private void round() throws ExecutionException, InterruptedException, TimeoutException {
+        if (!topicReady) {
+            // The scheduler normally creates it
+            TopicCreator.ensure(bootstrapServers, config.topic(), config.partitions(), replicationFactor);
+            topicReady = true;
         }
+        loop.poll(consumerProperties(), this::take).flatMap(this::parse).ifPresent(trainingService::run);
     }
 
     /** Polls until one dispatch arrives and commits past it; empty when stopping. */
-    private Optional<ConsumerRecord<String, String>> take() {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties())) {
-            polling = consumer;
-            consumer.subscribe(List.of(config.topic()));
-            while (running) {
-                for (ConsumerRecord<String, String> record : consumer.poll(config.pollTimeout())) {
-                    // max.poll.records=1: this is the only record; the rest stay for the other workers
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
-                    LOG.infof("Took dispatch %s-%d@%d (job %s)", record.topic(), record.partition(), record.offset(),
-                            record.key());
-                    return Optional.of(record);
-                }
+    private Optional<ConsumerRecord<String, String>> take(KafkaConsumer<String, String> consumer) {
+        consumer.subscribe(List.of(config.topic()));
+        while (loop.running()) {
+            for (ConsumerRecord<String, String> record : consumer.poll(config.pollTimeout())) {
+                // max.poll.records=1: this is the only record; the rest stay for the other workers
+                consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                        new OffsetAndMetadata(record.offset() + 1)));
+                LOG.infof("Took dispatch %s-%d@%d (job %s)", record.topic(), record.partition(), record.offset(),
+                        record.key());
+                return Optional.of(record);
             }
-            return Optional.empty();
-        } catch (WakeupException e) {
-            return Optional.empty();
-        } finally {
-            polling = null;
         }
+        return Optional.empty();
     }
 
     private Optional<TrainingDispatch> parse(ConsumerRecord<String, String> record) {
@@ -173,14 +144,5 @@ public class DispatchConsumer {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         return props;
-    }
-
-    private void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
     }
 }

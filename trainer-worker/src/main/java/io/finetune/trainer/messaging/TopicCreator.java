@@ -16,7 +16,7 @@ final class TopicCreator {
     private TopicCreator() {
     }
 
-    static void ensure(String bootstrapServers, String topic, int partitions)
+    static void ensure(String bootstrapServers, String topic, int partitions, short replicationFactor)
             throws ExecutionException, InterruptedException, TimeoutException {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -24,7 +24,8 @@ final class TopicCreator {
             if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
                 return;
             }
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
