@@ -30,7 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The models screens in a real headless Chromium against the packaged services: a job submitted
  * with a model name trains, the model appears with version 1 and its accuracy, its detail draws the
  * accuracy chart and lists the version with its hyperparameters, and the prediction form generated
- * from the version's input schema answers a label, or shows serving-service's field error next to the field.
+ * from the version's input schema answers a label, or shows serving-service's field error next to the field;
+ * a CSV file of inputs comes back as a CSV of predictions, or with the bad value's line.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelsUiTest {
@@ -42,7 +43,7 @@ class ModelsUiTest {
      * A page that fails a request logs it: expected only for the bad value the test sends on purpose
      * (422), and for a version serving-service is still loading right after its registration (503, retried).
      */
-    private static final Pattern EXPECTED = Pattern.compile(".*/predict .*status of (422|503).*");
+    private static final Pattern EXPECTED = Pattern.compile(".*/predict(\\?version=\\d+)? .*status of (422|503).*");
 
     private static Platform platform;
     private static Browser browser;
@@ -155,6 +156,35 @@ class ModelsUiTest {
         assertEquals("", browser.driver.findElement(By.id("predict-f1-error")).getText(), "only the bad field has an error");
         assertTrue(browser.driver.findElements(By.id("prediction-label")).isEmpty(), "no stale answer beside the error");
         browser.screenshot("9-prediction-field-error");
+    }
+
+    @Test
+    @Order(4)
+    void aFileOfInputsIsPredictedAndOfferedAsCsvWithErrorsAtTheirLines() throws Exception {
+        openModel();
+        String rows = Csv.blobs(5, 4, 3, 19);
+        browser.driver.findElement(By.id("batch-file")).sendKeys(
+                Files.writeString(files.resolve("inputs.csv"), rows).toAbsolutePath().toString());
+        browser.driver.findElement(By.id("batch-submit")).click();
+        WebElement link = await().until(ExpectedConditions.visibilityOfElementLocated(By.id("batch-download")));
+        String results = (String) browser.driver.executeAsyncScript(
+                "fetch(arguments[0]).then(r => r.text()).then(arguments[arguments.length - 1])", link.getAttribute("href"));
+        List<String> lines = results.lines().toList();
+        assertEquals(6, lines.size(), results);
+        assertEquals("f0,f1,f2,f3,label,predicted_label,p_class-0,p_class-1,p_class-2,model_version", lines.get(0));
+        for (String line : lines.subList(1, 6)) {
+            assertTrue(line.matches("(-?[0-9.]+,){4}class-[0-2],class-[0-2],([0-9.eE+-]+,){3}1"), line);
+        }
+        browser.screenshot("10-batch-prediction");
+
+        // Line 3 of the file (its second row) has a value that is no number.
+        String[] bad = rows.split("\n");
+        bad[2] = "warm" + bad[2].substring(bad[2].indexOf(','));
+        browser.driver.findElement(By.id("batch-file")).sendKeys(
+                Files.writeString(files.resolve("bad-inputs.csv"), String.join("\n", bad) + "\n").toAbsolutePath().toString());
+        browser.driver.findElement(By.id("batch-submit")).click();
+        WebElement problems = await().until(ExpectedConditions.visibilityOfElementLocated(By.id("batch-problems")));
+        assertTrue(problems.getText().contains("line 3, column f0"), problems.getText());
     }
 
     /** Non-transparent pixels on the chart's canvas: Chart.js drew the axes and the line. */

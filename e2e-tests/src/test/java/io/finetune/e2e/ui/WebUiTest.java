@@ -100,13 +100,16 @@ class WebUiTest {
                 .until(ExpectedConditions.attributeToBe(row, "data-status", "succeeded"));
         assertEquals("3 / 3", await().until(d -> d.findElement(row).findElement(By.className("epochs")).getText()));
         assertTrue(await().until(d -> d.findElement(row).findElement(By.className("accuracy")).getText()).endsWith("%"));
-        WebElement succeeded = browser.driver.findElement(row);
         assertEquals(Boolean.TRUE, browser.driver.executeScript("return window.notReloaded === true"),
                 "the list followed the job without a reload");
         assertEquals("1 completed (1 succeeded)", browser.driver.findElement(By.id("count-completed")).getText());
         browser.screenshot("2-list");
 
-        succeeded.findElement(By.linkText(JOB)).click();
+        // The row is rendered again when the job changes after its success (its model version is registered).
+        await().until(d -> {
+            d.findElement(row).findElement(By.linkText(JOB)).click();
+            return true;
+        });
         await().until(ExpectedConditions.textMatches(By.id("model-uri"), Pattern.compile("s3://.+")));
         await().until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#timeline li"), 4));
         browser.screenshot("3-detail");
