@@ -22,8 +22,11 @@ final class Record {
         }
     }
 
-    private byte[] data = new byte[4096];
+    /** The record's own buffer, and the one its values are in: the own one, or the reader's (see {@link #wrap}). */
+    private byte[] own = new byte[4096];
+    private byte[] data = own;
     private int length;
+    private int[] starts = new int[16];
     private int[] ends = new int[16];
     /** Per value: whether it holds only ASCII, where a byte is a character. */
     private boolean[] ascii = new boolean[16];
@@ -36,6 +39,7 @@ final class Record {
     private int charsCounted;
 
     void clear() {
+        data = own;
         length = 0;
         count = 0;
         valueStart = 0;
@@ -44,9 +48,27 @@ final class Record {
         charsCounted = 0;
     }
 
+    /** Starts a record whose values lie in {@code bytes}, where the reader found them: nothing is copied. */
+    void wrap(byte[] bytes) {
+        clear();
+        data = bytes;
+    }
+
+    /** Ends a value of a {@link #wrap wrapped} record. */
+    void endValue(int start, int end, boolean asciiOnly) {
+        if (count == ends.length) {
+            grow();
+        }
+        starts[count] = start;
+        ends[count] = end;
+        ascii[count] = asciiOnly;
+        count++;
+    }
+
     void append(int b) {
         if (length == data.length) {
-            data = Arrays.copyOf(data, length * 2);
+            own = Arrays.copyOf(data, length * 2);
+            data = own;
         }
         data[length++] = (byte) b;
         valueBits |= b;
@@ -66,7 +88,8 @@ final class Record {
      */
     int appendUntil(byte[] src, int from, int to, boolean[] stops) {
         if (length + (to - from) > data.length) {
-            data = Arrays.copyOf(data, Math.max(data.length * 2, length + (to - from)));
+            own = Arrays.copyOf(data, Math.max(data.length * 2, length + (to - from)));
+            data = own;
         }
         byte[] d = data;
         int at = length;
@@ -105,9 +128,9 @@ final class Record {
 
     void endValue() {
         if (count == ends.length) {
-            ends = Arrays.copyOf(ends, count * 2);
-            ascii = Arrays.copyOf(ascii, count * 2);
+            grow();
         }
+        starts[count] = valueStart;
         ends[count] = length;
         ascii[count] = valueBits < 0x80;
         count++;
@@ -115,12 +138,18 @@ final class Record {
         valueBits = 0;
     }
 
+    private void grow() {
+        starts = Arrays.copyOf(starts, count * 2);
+        ends = Arrays.copyOf(ends, count * 2);
+        ascii = Arrays.copyOf(ascii, count * 2);
+    }
+
     int size() {
         return count;
     }
 
     private int start(int i) {
-        return i == 0 ? 0 : ends[i - 1];
+        return starts[i];
     }
 
     /** The value as written. */
@@ -196,11 +225,18 @@ final class Record {
 
     /**
      * Where the stripped value is found among {@code keys} (ASCII labels as bytes, an open-addressing
-     * table of a power-of-two size): its slot, or the free slot to put it in. Only for ASCII values.
+     * table of a power-of-two size): its slot, or the free slot to put it in; -1 when the value is not
+     * ASCII, empty or longer than {@code maxLength} (the caller then looks at it as text).
      */
-    int slot(int i, byte[][] keys) {
+    int slot(int i, byte[][] keys, int maxLength) {
+        if (!ascii[i]) {
+            return -1;
+        }
         int start = strippedStart(i);
         int end = strippedEnd(i, start);
+        if (start == end || end - start > maxLength) {
+            return -1;
+        }
         int hash = 1;
         for (int k = start; k < end; k++) {
             hash = 31 * hash + data[k];
@@ -212,16 +248,6 @@ final class Record {
                 return s;
             }
         }
-    }
-
-    boolean isAscii(int i) {
-        return ascii[i];
-    }
-
-    /** The stripped length of an ASCII value. */
-    int strippedLength(int i) {
-        int start = strippedStart(i);
-        return strippedEnd(i, start) - start;
     }
 
     private int strippedStart(int i) {

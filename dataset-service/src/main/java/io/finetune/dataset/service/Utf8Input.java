@@ -2,6 +2,9 @@ package io.finetune.dataset.service;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The bytes of a UTF-8 text, one at a time from a fixed 256 KiB buffer, each byte checked to belong to a
@@ -17,6 +20,7 @@ import java.io.InputStream;
 final class Utf8Input {
 
     static final int BUFFER = 256 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int BOM_LENGTH = 3;
 
     private final InputStream in;
@@ -57,6 +61,24 @@ final class Utf8Input {
     /** The next byte without consuming it, or -1 at the end. */
     int peek() throws IOException {
         return position < limit || fill() ? buffer[position] & 0xff : -1;
+    }
+
+    /** The buffer, for a reader that scans {@code [position(), limit())} itself and then {@link #skipTo}s. */
+    byte[] buffer() {
+        return buffer;
+    }
+
+    int position() {
+        return position;
+    }
+
+    /** The end of the bytes available (checked) now. */
+    int limit() {
+        return limit;
+    }
+
+    void skipTo(int newPosition) {
+        position = newPosition;
     }
 
     /** Appends the next bytes up to the first one marked in {@code stops} (not consumed), or up to the buffer's end. */
@@ -113,6 +135,13 @@ final class Utf8Input {
         byte[] b = buffer;
         int i = from;
         while (i < to) {
+            // eight ASCII bytes at a time: most of a dataset is ASCII
+            while (i + Long.BYTES <= to && ((long) LONGS.get(b, i) & 0x8080808080808080L) == 0) {
+                i += Long.BYTES;
+            }
+            if (i == to) {
+                break;
+            }
             if (b[i] >= 0) {
                 i++;
                 continue;
