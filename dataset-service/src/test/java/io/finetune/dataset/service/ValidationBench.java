@@ -6,18 +6,22 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
  * The validation benchmark of dev/bench-dataset (not a test): uploads a generated CSV of N MiB to the
  * store, then reads it back bare and validates it, alternately, and prints the throughput ratio
- * (goal >= 0.7) and the heap high-water mark of the validation (goal < 256 MB for 2 GiB).
+ * (goal >= 0.7) and the heap high-water mark of the validation (goal < 256 MB for 2 GiB). It prints
+ * the machine it ran on first: both figures depend on it, and on what else runs there (load average).
  */
 public final class ValidationBench {
 
@@ -35,6 +39,7 @@ public final class ValidationBench {
         if (!minio.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
             minio.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
         }
+        printMachine(endpoint);
         String key = "bench-" + UUID.randomUUID() + "/data";
         try (InputStream csv = new DatasetValidatorHeapTest.GeneratedCsv(mib * 1024 * 1024)) {
             minio.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(csv, -1, 64L * 1024 * 1024).build());
@@ -66,10 +71,22 @@ public final class ValidationBench {
             System.out.printf(Locale.ROOT, "bare read:  %.1f MB/s (best of 2)%n", bestRead);
             System.out.printf(Locale.ROOT, "validation: %.1f MB/s (best of 2), ratio %.2f (goal >= 0.70)%n", bestValidate,
                     bestValidate / bestRead);
+            System.out.println("ratio = validation throughput / bare-read throughput of the same object from the same store,"
+                    + " measured alternately in this run (1.0: validating, hashing and counting cost nothing beyond the read)");
             System.out.printf(Locale.ROOT, "heap high-water mark during validation: %.1f MB (sum of heap pool peaks; goal < 256 MB; max heap %d MB)%n",
                     peak / 1e6, Runtime.getRuntime().maxMemory() / 1_000_000);
         } finally {
             minio.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
         }
+    }
+
+    private static void printMachine(String endpoint) throws IOException {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        String cpu = Files.isReadable(cpuinfo) ? Files.readAllLines(cpuinfo).stream()
+                .filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU") : "unknown CPU";
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores, %s %s, Java %s, load average %.2f; store %s%n",
+                cpu, Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), endpoint);
     }
 }
