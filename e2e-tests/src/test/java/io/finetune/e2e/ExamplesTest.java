@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class ExamplesTest {
     }
 
     @Test
-    void quickstartTrainsAModelWhileTheKafkaIntegrationFollowsItsEvents() throws Exception {
+    void quickstartTrainsAModelThatPredictsAFileWhileTheKafkaIntegrationFollowsItsEvents() throws Exception {
         String user = newUser();
         Running consumer = start("examples/training-events", "--bootstrap", Platform.KAFKA, "--group", "examples-test-" + user,
                 "--owner", user, "--exit-after-succeeded", "1", "--timeout", "300");
@@ -61,6 +62,13 @@ class ExamplesTest {
         }
         assertTrue(events.output.contains("epoch 2/2"), events.output);
         assertTrue(events.output.contains("model s3://models/"), events.output);
+
+        // the model the quickstart trained (a job's model defaults to its name) predicts the whole file
+        Path predictions = Path.of("target", "examples-predictions.csv").toAbsolutePath();
+        Result batch = run(api("examples/batch-predict", user, "--model", "quickstart-test", "--output", predictions.toString()));
+        assertEquals(0, batch.exit, batch.output);
+        assertTrue(batch.output.contains("900 rows predicted"), batch.output);
+        assertEquals(901, Files.readAllLines(predictions).size(), "a header and one prediction per row");
     }
 
     @Test
@@ -102,15 +110,8 @@ class ExamplesTest {
     void aDailyRetrainAddsAVersionOfTheSameModel() throws Exception {
         Result result = run(api("examples/daily-retrain", newUser(), "--runs", "2", "--epochs", "2", "--model", "retrain-test"));
         assertEquals(0, result.exit, result.output);
-        assertTrue(result.output.contains("model versions: not available yet")
-                || result.output.contains("model retrain-test: latest version 2"), result.output);
-    }
-
-    @Test
-    void batchPredictionSaysPlainlyThatItIsNotBuiltYet() throws Exception {
-        Result result = run(api("examples/batch-predict", newUser()));
-        assertEquals(0, result.exit, result.output);
-        assertTrue(result.output.contains("not available yet"), result.output);
+        assertTrue(result.output.contains("model retrain-test: latest version 2"), result.output);
+        assertTrue(Pattern.compile("version 1 +job retrain-test-").matcher(result.output).find(), result.output);
     }
 
     private static String newUser() {
