@@ -68,9 +68,10 @@ public class DatasetValidator {
             Problems problems = new Problems();
             Result result = new Result();
             String format = gzip ? "gzip" : "csv";
-            try {
-                InputStream data = gzip ? new BufferedInputStream(new GZIPInputStream(buffered, INFLATER_BUFFER), BUFFER)
-                        : buffered;
+            // a compressed file is inflated on a read-ahead thread of its own too: inflating costs as much as checking;
+            // closed (its thread stopped) before anything else reads the stored bytes
+            try (ReadAhead inflated = gzip ? new ReadAhead(new GZIPInputStream(buffered, INFLATER_BUFFER)) : null) {
+                InputStream data = gzip ? new BufferedInputStream(inflated, BUFFER) : buffered;
                 boolean json = startsLikeJson(data);
                 format = (json ? "jsonl" : "csv") + (gzip ? "+gzip" : "");
                 Utf8Input text = new Utf8Input(data);

@@ -96,6 +96,12 @@ final class ReadAhead extends InputStream {
         return n;
     }
 
+    /** The bytes of the current block not handed out yet (a gzip stream asks, to find a next member). */
+    @Override
+    public int available() {
+        return current == null ? 0 : current.length - position;
+    }
+
     /** Reads the rest of the source without handing it out (it is still hashed). */
     void drain() throws IOException {
         while (hasBytes()) {
@@ -135,9 +141,17 @@ final class ReadAhead extends InputStream {
         return !ended;
     }
 
-    /** Stops the reading thread; the source itself is the caller's to close. */
+    /**
+     * Stops the reading thread and waits for it, so that nothing reads the source any more (another
+     * reader may take it over, e.g. to drain it); the source itself is the caller's to close.
+     */
     @Override
     public void close() {
         thread.interrupt();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
