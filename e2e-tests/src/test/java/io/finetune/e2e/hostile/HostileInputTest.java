@@ -385,8 +385,9 @@ class HostileInputTest {
         TreeSet<String> endpoints = new TreeSet<>();
         TABLE.forEach(r -> endpoints.add(r[0]));
         long held = TABLE.stream().filter(r -> r[3].equals("held")).count();
-        out.append(String.format("[hostile] %d requests on %d endpoints: %d held, %d failed%n", TABLE.size(), endpoints.size(),
-                held, TABLE.size() - held));
+        long findings = TABLE.stream().filter(r -> r[3].startsWith("FINDING")).count();
+        out.append(String.format("[hostile] %d requests on %d endpoints: %d held, %d known findings, %d failed%n", TABLE.size(),
+                endpoints.size(), held, findings, TABLE.size() - held - findings));
         System.out.print(out);
     }
 
