@@ -1,8 +1,10 @@
 package io.finetune.dataset.service;
 
 import io.finetune.common.recipes.Recipe;
+import io.finetune.dataset.config.DatasetConfig;
 import io.finetune.dataset.entity.DatasetKind;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -60,6 +62,18 @@ public class DatasetValidator {
     /** The longest text the text-classification recipe reads by default, in characters (code points). */
     static final int MAX_TEXT_CHARS = Recipe.TEXT_CLASSIFICATION.defaults().get("maxTextLength").intValue();
 
+    private final long maxBytes;
+
+    @Inject
+    public DatasetValidator(DatasetConfig config) {
+        this(config.maxBytes());
+    }
+
+    /** @param maxBytes the largest dataset: also the most a compressed file may expand to */
+    DatasetValidator(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
     public Validation validate(InputStream stored) throws IOException {
         HashingInputStream raw = new HashingInputStream(stored);
         try (ReadAhead ahead = new ReadAhead(raw)) {
@@ -70,7 +84,8 @@ public class DatasetValidator {
             String format = gzip ? "gzip" : "csv";
             // a compressed file is inflated on a read-ahead thread of its own too: inflating costs as much as checking;
             // closed (its thread stopped) before anything else reads the stored bytes
-            try (ReadAhead inflated = gzip ? new ReadAhead(new GZIPInputStream(buffered, INFLATER_BUFFER)) : null) {
+            try (ReadAhead inflated = gzip ? new ReadAhead(new ExpansionGuard(new GZIPInputStream(buffered, INFLATER_BUFFER),
+                    ahead::consumed, maxBytes)) : null) {
                 InputStream data = gzip ? new BufferedInputStream(inflated, BUFFER) : buffered;
                 boolean json = startsLikeJson(data);
                 format = (json ? "jsonl" : "csv") + (gzip ? "+gzip" : "");
@@ -82,6 +97,9 @@ public class DatasetValidator {
                 result.rows = null;
             } catch (StoreReadException e) {
                 throw e.failure;
+            } catch (ExpansionGuard.ExpansionException e) {
+                problems.add(null, null, e.getMessage());
+                result.rows = null;
             } catch (IOException e) {
                 if (!gzip) {
                     throw e;

@@ -40,7 +40,7 @@ class DatasetValidatorHeapTest {
 
         public static void main(String[] args) throws IOException {
             long bytes = Long.parseLong(args[0]) * 1024 * 1024;
-            Validation result = new DatasetValidator().validate(new GeneratedCsv(bytes));
+            Validation result = new DatasetValidator(DatasetValidatorTest.MAX_BYTES).validate(new GeneratedCsv(bytes));
             System.out.println("valid=" + result.valid() + " rows=" + result.rows() + " bytes=" + result.bytes()
                     + " heapMax=" + Runtime.getRuntime().maxMemory() + " problems=" + result.problems());
         }
@@ -91,7 +91,7 @@ class DatasetValidatorHeapTest {
         try (GZIPOutputStream gz = new GZIPOutputStream(compressed); InputStream csv = new GeneratedCsv(4 * 1024 * 1024)) {
             csv.transferTo(gz);
         }
-        Validation result = new DatasetValidator().validate(new java.io.ByteArrayInputStream(compressed.toByteArray()));
+        Validation result = new DatasetValidator(DatasetValidatorTest.MAX_BYTES).validate(new java.io.ByteArrayInputStream(compressed.toByteArray()));
         assertTrue(result.valid(), () -> result.problems().toString());
         assertEquals("csv+gzip", result.format());
         assertEquals(compressed.size(), result.bytes());

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 
 class DatasetValidatorTest {
 
-    private final DatasetValidator validator = new DatasetValidator();
+    /** The dataset size limit of these tests: also the most a compressed file may expand to. */
+    static final long MAX_BYTES = 1L << 30;
+
+    private final DatasetValidator validator = new DatasetValidator(MAX_BYTES);
 
     /** A valid file: header, then {@code rows} rows with two alternating labels. */
     static String goodCsv(int rows) {
@@ -38,6 +41,44 @@ class DatasetValidatorTest {
     private static ValidationProblem only(Validation result) {
         assertEquals(1, result.problems().size(), () -> "problems: " + result.problems());
         return result.problems().get(0);
+    }
+
+    /**
+     * {@code copies} times the same 5 KB block of valid rows, gzip-compressed: the block fits deflate's
+     * 32 KiB window, so each copy costs a few bytes and the ratio grows with the copies.
+     */
+    private static byte[] gzipOfRepeatedRows(int copies) throws IOException {
+        byte[] block = goodCsv(256).lines().skip(1).map(l -> l + "\n").reduce("", String::concat)
+                .getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+            gzip.write("sepal_length,sepal_width,label\n".getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < copies; i++) {
+                gzip.write(block);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aGzipBombIsStoppedEarlyWithAProblem() throws IOException {
+        // 5 KB of rows repeated to 200 MB: compresses far beyond 100-fold, like a crafted bomb
+        byte[] bomb = gzipOfRepeatedRows(40_000);
+        Validation result = validate(bomb);
+        ValidationProblem problem = only(result);
+        assertTrue(problem.message().contains("expands more than 100-fold"), problem.message());
+        assertNull(result.rows());
+        assertEquals((long) bomb.length, result.bytes(), "the checksum still covers every stored byte");
+    }
+
+    @Test
+    void aGzipThatExpandsBeyondTheSizeLimitIsRejected() throws IOException {
+        byte[] gzip = gzipOfRepeatedRows(400);
+        Validation result = new DatasetValidator(1024 * 1024).validate(new ByteArrayInputStream(gzip));
+        ValidationProblem problem = only(result);
+        assertTrue(problem.message().contains("beyond the limit of 1048576 bytes"), problem.message());
+        // the same file is valid under a limit it fits in
+        assertTrue(validate(gzip).valid());
     }
 
     @Test

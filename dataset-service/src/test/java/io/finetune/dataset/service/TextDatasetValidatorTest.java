@@ -24,7 +24,7 @@ class TextDatasetValidatorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TEXT = Recipe.TEXT_CLASSIFICATION.defaults().get("maxTextLength").intValue();
 
-    private final DatasetValidator validator = new DatasetValidator();
+    private final DatasetValidator validator = new DatasetValidator(DatasetValidatorTest.MAX_BYTES);
 
     /** Reviews with quoted commas, doubled quotes, a line break inside a text and non-ASCII text. */
     static String textCsv(int rows) {

@@ -61,7 +61,7 @@ public final class ValidationBench {
                 ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
                 start = System.nanoTime();
                 try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-                    result = new DatasetValidator().validate(in);
+                    result = new DatasetValidator(DatasetValidatorTest.MAX_BYTES).validate(in);
                 }
                 bestValidate = Math.max(bestValidate, result.bytes() / 1e6 / ((System.nanoTime() - start) / 1e9));
                 peak = Math.max(peak, ManagementFactory.getMemoryPoolMXBeans().stream()
