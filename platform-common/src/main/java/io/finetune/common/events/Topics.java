@@ -29,6 +29,14 @@ public final class Topics {
     /** The trainers' consumer group on {@link #TRAINING_DISPATCH}; KEDA's Kafka trigger names it too. */
     public static final String TRAINERS_GROUP = "trainers";
 
+    /**
+     * Headers of a record on a service's dead-letter topic ({@code dead-letter.<service>}): why it was
+     * refused and where it came from. The names are those of the Kafka connector's own dead-letter
+     * queue, so records dead-lettered by hand and by the connector read the same.
+     */
+    public static final String DEAD_LETTER_REASON_HEADER = "dead-letter-reason";
+    public static final String DEAD_LETTER_TOPIC_HEADER = "dead-letter-topic";
+
     private Topics() {
     }
 }

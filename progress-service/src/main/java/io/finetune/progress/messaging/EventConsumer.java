@@ -1,6 +1,7 @@
 package io.finetune.progress.messaging;
 
 import io.finetune.common.events.PlatformEvent;
+import io.finetune.common.events.Topics;
 import io.finetune.progress.service.JobProjection;
 import io.finetune.progress.service.ProjectionMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -29,8 +30,6 @@ public class EventConsumer {
 
     public static final String EVENTS_CHANNEL = "events";
     public static final String DEAD_LETTER_CHANNEL = "dead-letter";
-    public static final String REASON_HEADER = "dead-letter-reason";
-    public static final String TOPIC_HEADER = "dead-letter-topic";
 
     private static final Logger LOG = Logger.getLogger(EventConsumer.class);
 
@@ -81,7 +80,7 @@ public class EventConsumer {
         LOG.errorf(cause, "Sending %s-%d@%d to the dead-letter topic", record.topic(), record.partition(),
                 record.offset());
         deadLetters.send(KafkaRecord.of(record.key(), record.value())
-                .withHeader(REASON_HEADER, String.valueOf(cause))
-                .withHeader(TOPIC_HEADER, record.topic()));
+                .withHeader(Topics.DEAD_LETTER_REASON_HEADER, String.valueOf(cause))
+                .withHeader(Topics.DEAD_LETTER_TOPIC_HEADER, record.topic()));
     }
 }

@@ -1,12 +1,13 @@
 package io.finetune.trainer.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.trainer.config.TrainerConfig;
 import io.finetune.trainer.service.TrainingService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -25,7 +26,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -127,8 +127,9 @@ public class DispatchConsumer {
         } catch (Exception e) {
             LOG.errorf("Dispatch %s-%d@%d is unreadable (%s); sent to the dead-letter topic", record.topic(),
                     record.partition(), record.offset(), String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-            deadLetters.send(Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(record.key()).build()));
+            deadLetters.send(KafkaRecord.of(record.key(), record.value())
+                    .withHeader(Topics.DEAD_LETTER_REASON_HEADER, String.valueOf(e))
+                    .withHeader(Topics.DEAD_LETTER_TOPIC_HEADER, record.topic()));
             return Optional.empty();
         }
     }

@@ -4,6 +4,7 @@ import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.common.recipes.Recipe;
 import io.finetune.recipes.Checkpoint;
+import io.finetune.recipes.DjlEngine;
 import io.finetune.recipes.TrainingInputException;
 import io.finetune.recipes.TrainingRecipe;
 import io.finetune.recipes.TrainingRequest;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
+import io.finetune.recipes.DjlEngine;
 import io.finetune.recipes.support.TestDatasets;
 import io.finetune.recipes.tabular.TabularClassificationRecipe;
 import io.finetune.trainer.config.TrainerConfig;

@@ -1,4 +1,4 @@
-package io.finetune.trainer.service;
+package io.finetune.recipes;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -10,7 +10,10 @@ import jakarta.interceptor.Interceptor;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
-/** Settles DJL's process-wide settings before anything loads the engine. */
+/**
+ * Settles DJL's process-wide settings before anything loads the engine, in every process that trains
+ * or predicts with a recipe (trainer-worker, serving-service).
+ */
 @ApplicationScoped
 public class DjlEngine {
 
@@ -19,7 +22,8 @@ public class DjlEngine {
     /**
      * Offline: the PyTorch natives come from the classpath and nothing may be downloaded at run
      * time. One intra-op and one inter-op thread: on small CPU machines more threads make epochs
-     * slower and unsteady (toolchain.md). An explicit -D or JAVA_TOOL_OPTIONS setting wins.
+     * slower and unsteady (toolchain.md), and a server's parallelism comes from its concurrent
+     * requests. An explicit -D or JAVA_TOOL_OPTIONS setting wins.
      */
     static final Map<String, String> DEFAULTS = Map.of(
             "ai.djl.offline", "true",
