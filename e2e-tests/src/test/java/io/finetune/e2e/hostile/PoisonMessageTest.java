@@ -28,7 +28,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -62,9 +61,6 @@ class PoisonMessageTest {
             "training.events", "{\"eventId\":\"not-a-uuid\",\"type\":\"training.epoch-completed\",\"jobId\":{},\"epoch\":\"one\"}",
             "training.dispatch.production", "{\"eventId\":\"not-a-uuid\",\"type\":\"training.dispatch\",\"jobId\":\"x\",\"attempt\":\"y\"}",
             "training.control", "{\"eventId\":\"not-a-uuid\",\"type\":\"training.cancel\",\"jobId\":true,\"attempt\":\"z\"}");
-
-    /** trainer-worker's DispatchConsumer dead-letters without a reason header: /tmp/findings.md F4. */
-    private static final String NO_REASON_FINDING = "trainer-worker";
 
     private static Platform platform;
     private static Api api;
@@ -143,11 +139,9 @@ class PoisonMessageTest {
                     int got = arrived.getOrDefault(consumed.getKey(), Map.of()).getOrDefault(service, 0);
                     int reasons = withReason.getOrDefault(consumed.getKey(), Map.of()).getOrDefault(service, 0);
                     boolean held = got == expected && reasons == expected;
-                    // arrival is asserted for every consumer; the missing reason of a known finding only marks the row
-                    boolean finding = !held && got == expected && service.equals(NO_REASON_FINDING);
                     TABLE.add(String.format("  %-30s | %-18s | %3d | %3d | %3d | %s", consumed.getKey(), service, expected, got,
-                            reasons, held ? "held" : finding ? "FINDING F4 (no reason header)" : "FAILED"));
-                    if (!held && !finding) {
+                            reasons, held ? "held" : "FAILED"));
+                    if (!held) {
                         failures.add(consumed.getKey() + " -> dead-letter." + service + ": " + got + " of " + expected
                                 + " poison records arrived, " + reasons + " with a reason header");
                     }
@@ -189,8 +183,7 @@ class PoisonMessageTest {
 
     @Test
     @Order(3)
-    @Disabled("finding F4: trainer-worker's dead-letter records carry no reason header (DispatchConsumer.parse)")
-    void findingTrainerDeadLettersCarryAReason() throws Exception {
+    void trainerDeadLettersCarryAReason() throws Exception {
         String key = "poison-f4-" + UUID.randomUUID();
         try (KafkaConsumer<String, String> deadLetters = consumer(); KafkaProducer<String, String> producer = producer()) {
             List<TopicPartition> partitions = deadLetters.partitionsFor("dead-letter.trainer-worker", Duration.ofSeconds(10)).stream()
