@@ -14,6 +14,9 @@ import java.util.UUID;
  *
  * @param recipe a recipe of the catalogue; scheduler-service picks its default when absent
  * @param model the model this job trains a new version of (docs/models.md); absent: the job's name
+ * @param profile {@code interactive} (small-GPU lane) or {@code production} (full-GPU lane, the default);
+ *        checked by scheduler-service, which knows the lanes this platform has trainers for
+ * @param priorityClass {@code interactive}, {@code production} or {@code batch}; absent: the profile's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SubmitJobRequest(
@@ -29,5 +32,7 @@ public record SubmitJobRequest(
         Integer epochs,
         Map<String, Object> hyperparameters,
         @Pattern(regexp = Names.REGEX, message = Names.RULE)
-        String model) {
+        String model,
+        String profile,
+        String priorityClass) {
 }

@@ -100,6 +100,17 @@ class StubbedModelsTest {
         assertTrue(!StubDownstream.SEEN.get("POST /jobs").get("body").contains("\"model\""), "no model: the job's name");
     }
 
+    @Test
+    void aJobsLaneAndPriorityGoOnToTheScheduler() {
+        owner().contentType(ContentType.JSON)
+                .body(Map.of("name", "quick-look", "datasetId", StubDownstream.DATASET, "epochs", 2,
+                        "profile", "interactive", "priorityClass", "batch"))
+                .post("/api/v1/jobs").then().statusCode(201);
+        String forwarded = StubDownstream.SEEN.get("POST /jobs").get("body");
+        assertTrue(forwarded.contains("\"profile\":\"interactive\"") && forwarded.contains("\"priorityClass\":\"batch\""),
+                forwarded);
+    }
+
     private static RequestSpecification owner() {
         return given().header("X-User", StubDownstream.OWNER);
     }
