@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -70,7 +71,26 @@ public class TopicInitializer {
                     }
                 }
             }
-            replay.startedAt(recordsAtStart(admin, topic));
+            replay.startedAt(recordsAtStartOnceLed(admin, topic));
+        }
+    }
+
+    /**
+     * A topic just created has no partition leaders for a moment, and asking for its offsets then fails
+     * with "does not host this topic-partition": asks again for up to 30 s.
+     */
+    private static Map<Integer, Long> recordsAtStartOnceLed(Admin admin, String topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return recordsAtStart(admin, topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
         }
     }
 
