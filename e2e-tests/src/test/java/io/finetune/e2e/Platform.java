@@ -27,9 +27,9 @@ import java.util.UUID;
  */
 public final class Platform implements AutoCloseable {
 
-    static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:29092");
-    static final String POSTGRES = System.getProperty("e2e.postgres", "127.0.0.1:25432");
-    static final String S3 = System.getProperty("e2e.s3", "http://127.0.0.1:29000");
+    public static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:29092");
+    public static final String POSTGRES = System.getProperty("e2e.postgres", "127.0.0.1:25432");
+    public static final String S3 = System.getProperty("e2e.s3", "http://127.0.0.1:29000");
     /** Trainer workers per lane, as the scheduler's default slots: two production jobs train in parallel. */
     static final Map<String, Integer> TRAINERS = Map.of("production", 2, "interactive", 1);
 
@@ -94,19 +94,30 @@ public final class Platform implements AutoCloseable {
 
     private String database(String service) throws SQLException {
         String name = run + "_" + service;
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/postgres", "platform", "platform");
-                Statement s = c.createStatement()) {
-            s.execute("create database " + name);
-        }
+        createDatabase(name);
         databases.add(name);
         return name;
     }
 
-    private void start(String service, int port, String database, Map<String, String> extraEnv) throws IOException {
-        Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them before this module)");
+    /** A database of its own for one service of one run, on the test PostgreSQL. */
+    public static void createDatabase(String name) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/postgres", "platform", "platform");
+                Statement s = c.createStatement()) {
+            s.execute("create database " + name);
         }
+    }
+
+    public static void dropDatabases(List<String> names) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/postgres", "platform", "platform");
+                Statement s = c.createStatement()) {
+            for (String db : names) {
+                s.execute("drop database if exists " + db + " with (force)");
+            }
+        }
+    }
+
+    /** What every service process gets: loopback and its port, the test infrastructure, its database if it has one. */
+    public static Map<String, String> serviceEnv(int port, String database) {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -115,6 +126,15 @@ public final class Platform implements AutoCloseable {
         if (database != null) {
             env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + POSTGRES + "/" + database);
         }
+        return env;
+    }
+
+    private void start(String service, int port, String database, Map<String, String> extraEnv) throws IOException {
+        Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them before this module)");
+        }
+        Map<String, String> env = serviceEnv(port, database);
         env.putAll(extraEnv);
         String name = extraEnv.getOrDefault("TRAINER_WORKER_ID", service);
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString())
@@ -157,15 +177,10 @@ public final class Platform implements AutoCloseable {
                 p.destroyForcibly().waitFor();
             }
         }
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/postgres", "platform", "platform");
-                Statement s = c.createStatement()) {
-            for (String db : databases) {
-                s.execute("drop database if exists " + db + " with (force)");
-            }
-        }
+        dropDatabases(databases);
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -1,17 +1,14 @@
 package io.finetune.e2e.faults;
 
+import io.finetune.e2e.Platform;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,9 +26,6 @@ import java.util.UUID;
  */
 final class Services implements AutoCloseable {
 
-    static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:29092");
-    static final String POSTGRES = System.getProperty("e2e.postgres", "127.0.0.1:25432");
-    static final String S3 = System.getProperty("e2e.s3", "http://127.0.0.1:29000");
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path LOGS = Path.of("target", "fault-logs");
 
@@ -64,9 +58,9 @@ final class Services implements AutoCloseable {
     Services(int productionTrainers) throws Exception {
         try {
             Files.createDirectories(LOGS);
-            int dataset = freePort();
-            int scheduler = freePort();
-            int progress = freePort();
+            int dataset = Platform.freePort();
+            int scheduler = Platform.freePort();
+            int progress = Platform.freePort();
             add("dataset-service", "dataset-service", dataset, database("dataset"), Map.of());
             add("scheduler-service", "scheduler-service", scheduler, database("scheduler"), Map.of(
                     "SCHEDULER_HEARTBEAT_TIMEOUT", "20s",
@@ -74,12 +68,12 @@ final class Services implements AutoCloseable {
                     "SCHEDULER_LANES_PRODUCTION_SLOTS", Integer.toString(productionTrainers)));
             add("progress-service", "progress-service", progress, database("progress"), Map.of());
             for (int i = 1; i <= productionTrainers; i++) {
-                add("trainer-" + i, "trainer-worker", freePort(), null, Map.of(
+                add("trainer-" + i, "trainer-worker", Platform.freePort(), null, Map.of(
                         "TRAINER_WORKER_ID", run + "-trainer-" + i,
                         "TRAINER_DISPATCH_TOPIC", "training.dispatch.production",
                         "TRAINER_HEARTBEAT_INTERVAL", "2s"));
             }
-            add("gateway-service", "gateway-service", freePort(), null, Map.of(
+            add("gateway-service", "gateway-service", Platform.freePort(), null, Map.of(
                     "GATEWAY_AUTH_TRUST_USER_HEADER", "true",
                     "GATEWAY_RATE_LIMIT_ENABLED", "false",
                     "QUARKUS_REST_CLIENT_DATASET_SERVICE_URL", "http://127.0.0.1:" + dataset,
@@ -106,7 +100,7 @@ final class Services implements AutoCloseable {
     }
 
     String jdbcUrl(String service) {
-        return "jdbc:postgresql://" + POSTGRES + "/" + databaseOf.get(service);
+        return "jdbc:postgresql://" + Platform.POSTGRES + "/" + databaseOf.get(service);
     }
 
     /** SIGKILL: no shutdown hook, no graceful close of consumers or connections. */
@@ -121,13 +115,8 @@ final class Services implements AutoCloseable {
     }
 
     private void add(String name, String module, int port, String database, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA);
-        env.put("QUARKUS_MINIO_HOST", S3);
+        Map<String, String> env = Platform.serviceEnv(port, database);
         if (database != null) {
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + POSTGRES + "/" + database);
             databaseOf.put(name, database);
         }
         env.putAll(extra);
@@ -171,10 +160,7 @@ final class Services implements AutoCloseable {
 
     private String database(String service) throws SQLException {
         String name = run + "_" + service;
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/postgres", "platform", "platform");
-                Statement s = c.createStatement()) {
-            s.execute("create database " + name);
-        }
+        Platform.createDatabase(name);
         databases.add(name);
         return name;
     }
@@ -191,17 +177,6 @@ final class Services implements AutoCloseable {
                 s.process.destroyForcibly().waitFor();
             }
         }
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + POSTGRES + "/postgres", "platform", "platform");
-                Statement s = c.createStatement()) {
-            for (String db : databases) {
-                s.execute("drop database if exists " + db + " with (force)");
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        Platform.dropDatabases(databases);
     }
 }
