@@ -4,8 +4,8 @@
 create table dataset_use (
     job_id uuid primary key,
     dataset_id uuid not null,
-    owner varchar(200) not null,
-    job_name varchar(200) not null,
+    owner text not null,
+    job_name text not null,
     status varchar(20) not null,
     sequence bigint not null,
     updated_at timestamptz not null
