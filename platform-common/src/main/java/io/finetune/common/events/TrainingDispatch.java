@@ -13,6 +13,10 @@ import java.util.UUID;
  * @param model the model this job trains a new version of (defaults to the job's name)
  * @param warmStartUri the artifact of the model's latest version when the recipe can continue from it
  *        (a retrain of the same model on the same schema), else null
+ * @param kind {@link JobKind#TRAINING} (also when null: a scheduler older than prediction jobs) or
+ *        {@link JobKind#PREDICTION}
+ * @param modelVersion a prediction job: the version of {@code model} it predicts with; else null
+ * @param modelUri a prediction job: that version's artifact ({@code s3://bucket/prefix/}); else null
  */
 public record TrainingDispatch(
         UUID eventId,
@@ -29,7 +33,23 @@ public record TrainingDispatch(
         Map<String, Object> hyperparameters,
         int attempt,
         String model,
-        String warmStartUri) implements PlatformEvent {
+        String warmStartUri,
+        String kind,
+        Integer modelVersion,
+        String modelUri) implements PlatformEvent {
 
     public static final String TYPE = "training.dispatch";
+
+    /** A training job's dispatch. */
+    public TrainingDispatch(UUID eventId, String type, Instant time, long sequence, UUID jobId, String owner,
+            String name, UUID datasetId, String datasetObjectKey, String recipe, int epochs,
+            Map<String, Object> hyperparameters, int attempt, String model, String warmStartUri) {
+        this(eventId, type, time, sequence, jobId, owner, name, datasetId, datasetObjectKey, recipe, epochs,
+                hyperparameters, attempt, model, warmStartUri, JobKind.TRAINING, null, null);
+    }
+
+    /** Whether this dispatch asks for predictions rather than training. */
+    public boolean isPrediction() {
+        return JobKind.PREDICTION.equals(kind);
+    }
 }

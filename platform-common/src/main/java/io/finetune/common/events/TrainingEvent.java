@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param errorKind on failure: {@link #USER_DATA} (not retried), {@link #INFRASTRUCTURE} (retried) or
  *        {@link #OUT_OF_MEMORY} (not retried; the message suggests a smaller batch size)
  * @param model on success: the trained model's card, which becomes its registered version
+ * @param resultUri on success of a prediction job: the predictions file ({@code s3://bucket/key}); else null
  */
 public record TrainingEvent(
         UUID eventId,
@@ -42,7 +43,19 @@ public record TrainingEvent(
         String modelUri,
         String message,
         String errorKind,
-        ModelCard model) implements PlatformEvent {
+        ModelCard model,
+        String resultUri) implements PlatformEvent {
+
+    /** An event of a training job (no result file). */
+    public TrainingEvent(UUID eventId, String type, Instant time, long sequence, UUID jobId, String owner,
+            int attempt, String worker, String device, Integer epoch, int epochs, Double trainLoss,
+            Double trainAccuracy, Double validationLoss, Double validationAccuracy, Double samplesPerSecond,
+            Long elapsedMillis, Long remainingMillis, String modelUri, String message, String errorKind,
+            ModelCard model) {
+        this(eventId, type, time, sequence, jobId, owner, attempt, worker, device, epoch, epochs, trainLoss,
+                trainAccuracy, validationLoss, validationAccuracy, samplesPerSecond, elapsedMillis, remainingMillis,
+                modelUri, message, errorKind, model, null);
+    }
 
     public static final String STARTED = "training.started";
     public static final String EPOCH_COMPLETED = "training.epoch-completed";
