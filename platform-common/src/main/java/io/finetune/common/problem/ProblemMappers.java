@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.time.temporal.Temporal;
 import java.util.Collection;
@@ -22,6 +23,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    static final int DATABASE_RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -106,11 +108,30 @@ public class ProblemMappers {
         return Problem.of(status, e.getMessage(), List.of()).toResponse();
     }
 
+    /**
+     * Anything else is a 500, but for a database that is down or restarting: the same request may well
+     * succeed in a few seconds (a restart of PostgreSQL takes that long), so the caller gets 503 +
+     * Retry-After at once.
+     */
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (DatabaseUnavailable.matches(e)) {
+            LOG.warnf("Database unavailable: %s", rootMessage(e));
+            Response problem = Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                    "The database is unavailable; try again later", List.of()).toResponse();
+            return Response.fromResponse(problem).header(HttpHeaders.RETRY_AFTER, DATABASE_RETRY_AFTER_SECONDS).build();
+        }
         LOG.error("Unexpected error", e);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "The server could not complete the request", List.of())
                 .toResponse();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** {@code submit.request.name} -> {@code name}: callers know the JSON field, not the Java method. */
