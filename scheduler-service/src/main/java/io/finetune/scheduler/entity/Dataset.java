@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.Instant;
 import java.util.UUID;
 
 /** What the scheduler knows of a dataset, learnt from datasets.events (dataset-service owns the dataset). */
@@ -18,6 +19,8 @@ public class Dataset extends PanacheEntityBase {
     @Id
     public UUID id;
     public String owner;
+    /** The dataset's name (unique per owner): recurring schedules pick the newest of a name prefix. */
+    public String name;
     /** {@link #VALIDATED} or {@link #REJECTED}. */
     public String status;
     @Column(name = "object_key")
@@ -26,6 +29,9 @@ public class Dataset extends PanacheEntityBase {
     public Long bytes;
     /** The SHA-256 of the dataset's bytes, recorded in the model versions trained on it; null when unknown. */
     public String sha256;
+    /** When its validation passed (the event's time); null when rejected or unknown. */
+    @Column(name = "validated_at")
+    public Instant validatedAt;
     /** The sequence of the dataset event this row reflects. */
     public long sequence;
 

@@ -49,6 +49,8 @@ public class Job extends PanacheEntityBase {
     /** The submitter's Idempotency-Key: the same owner and key always mean this job. */
     @Column(name = "idempotency_key")
     public String idempotencyKey;
+    /** Submitted to train again even when an identical job already succeeded (no result reuse). */
+    public boolean fresh;
     public int attempt;
     public long sequence;
     @Column(name = "created_at")

@@ -44,7 +44,7 @@ public class JobResource {
         return RestResponse.status(cancelled.done() ? Response.Status.OK : Response.Status.ACCEPTED, cancelled.job());
     }
 
-    private static String requireOwner(String owner) {
+    static String requireOwner(String owner) {
         if (owner == null || owner.isBlank()) {
             throw new ProblemException(Response.Status.UNAUTHORIZED, "The " + OWNER_HEADER + " header is required");
         }

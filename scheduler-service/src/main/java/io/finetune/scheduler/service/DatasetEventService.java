@@ -17,9 +17,11 @@ import java.util.stream.Collectors;
 public class DatasetEventService {
 
     private final JobTransitions transitions;
+    private final ResultReuse reuse;
 
-    DatasetEventService(JobTransitions transitions) {
+    DatasetEventService(JobTransitions transitions, ResultReuse reuse) {
         this.transitions = transitions;
+        this.reuse = reuse;
     }
 
     @Transactional
@@ -41,6 +43,8 @@ public class DatasetEventService {
             dataset.id = event.datasetId();
         }
         dataset.owner = event.owner();
+        dataset.name = event.name();
+        dataset.validatedAt = validated ? event.time() : null;
         dataset.status = validated ? Dataset.VALIDATED : Dataset.REJECTED;
         dataset.objectKey = event.objectKey();
         dataset.rows = event.rows();
@@ -54,6 +58,7 @@ public class DatasetEventService {
                 transitions.enter(job, JobStatus.FAILED, "no dataset with id " + dataset.id);
             } else if (validated) {
                 transitions.enter(job, JobStatus.QUEUED, null);
+                reuse.answerIfTrained(job);
             } else {
                 transitions.enter(job, JobStatus.FAILED, "dataset rejected: " + describe(event.problems()));
             }

@@ -34,12 +34,15 @@ public class JobService {
     private final JobTransitions transitions;
     private final SchedulerConfig config;
     private final Clock clock;
+    private final ResultReuse reuse;
 
-    JobService(Validator validator, JobTransitions transitions, SchedulerConfig config, Clock clock) {
+    JobService(Validator validator, JobTransitions transitions, SchedulerConfig config, Clock clock,
+            ResultReuse reuse) {
         this.validator = validator;
         this.transitions = transitions;
         this.config = config;
         this.clock = clock;
+        this.reuse = reuse;
     }
 
     /** The outcome of a submission: the job, and whether this call created it (false: an earlier one with the same key did). */
@@ -72,6 +75,45 @@ public class JobService {
             throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields",
                     List.of(new Problem.FieldError("body", "a job is required")));
         }
+        List<Problem.FieldError> errors = problems(request);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", errors);
+        }
+        String recipeName = request.recipe() == null ? DEFAULT_RECIPE : request.recipe();
+        Recipe recipe = Recipe.fromWire(recipeName).orElseThrow();
+        Profile profile = request.profile() == null ? Profile.DEFAULT : Profile.fromWire(request.profile()).orElseThrow();
+        PriorityClass priority = request.priorityClass() == null ? profile.defaultPriority()
+                : PriorityClass.fromWire(request.priorityClass()).orElseThrow();
+
+        checkQueuedQuota(owner);
+        Locks.dataset(request.datasetId());
+        JobStatus initial = initialStatus(owner, request.datasetId());
+        Job job = new Job();
+        job.id = UUID.randomUUID();
+        job.owner = owner;
+        job.name = request.name();
+        job.model = request.model() == null ? request.name() : request.model();
+        job.datasetId = request.datasetId();
+        job.recipe = recipeName;
+        job.epochs = request.epochs();
+        job.hyperparameters = recipe.withDefaults(request.hyperparameters());
+        job.lane = profile.lane();
+        job.priorityClass = priority.wireName();
+        job.idempotencyKey = idempotencyKey;
+        job.fresh = Boolean.TRUE.equals(request.fresh());
+        job.createdAt = clock.now();
+        transitions.enter(job, initial, null);
+        insert(job);
+        reuse.answerIfTrained(job);
+        return new Submitted(JobView.of(job), true);
+    }
+
+    /**
+     * Every field error of the request at once, sorted by field (empty when it may be submitted):
+     * the fields' rules, the recipe and its hyperparameters, the profile's lane and the priority class.
+     * The dataset is not looked at. Recurring schedules check their job template with it too.
+     */
+    public List<Problem.FieldError> problems(NewJob request) {
         List<Problem.FieldError> errors = new ArrayList<>();
         validator.validate(request).forEach(v ->
                 errors.add(new Problem.FieldError(v.getPropertyPath().toString(), v.getMessage())));
@@ -95,30 +137,8 @@ public class JobService {
         if (request.priorityClass() != null && priority.isEmpty()) {
             errors.add(new Problem.FieldError("priorityClass", "must be one of " + wireNames(PriorityClass.values())));
         }
-        if (!errors.isEmpty()) {
-            errors.sort(Comparator.comparing(Problem.FieldError::field));
-            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", errors);
-        }
-
-        checkQueuedQuota(owner);
-        Locks.dataset(request.datasetId());
-        JobStatus initial = initialStatus(owner, request.datasetId());
-        Job job = new Job();
-        job.id = UUID.randomUUID();
-        job.owner = owner;
-        job.name = request.name();
-        job.model = request.model() == null ? request.name() : request.model();
-        job.datasetId = request.datasetId();
-        job.recipe = recipeName;
-        job.epochs = request.epochs();
-        job.hyperparameters = recipe.get().withDefaults(request.hyperparameters());
-        job.lane = profile.get().lane();
-        job.priorityClass = priority.get().wireName();
-        job.idempotencyKey = idempotencyKey;
-        job.createdAt = clock.now();
-        transitions.enter(job, initial, null);
-        insert(job);
-        return new Submitted(JobView.of(job), true);
+        errors.sort(Comparator.comparing(Problem.FieldError::field));
+        return errors;
     }
 
     /**

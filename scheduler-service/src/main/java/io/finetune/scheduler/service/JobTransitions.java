@@ -75,6 +75,18 @@ public class JobTransitions {
     }
 
     /**
+     * Records a fact about the job that changes no status (type e.g. {@code job.sla-missed}): a
+     * {@link JobEvent} with the job's current status, counted in its sequence like a transition.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void flag(Job job, String type, String reason) {
+        job.sequence++;
+        outbox.add(Topics.JOBS_EVENTS, job.id, new JobEvent(UUID.randomUUID(), type, clock.now(), job.sequence,
+                job.id, job.owner, job.name, job.status, reason, job.datasetId, job.recipe, job.epochs,
+                job.hyperparameters, job.attempt, job.lane, job.priorityClass));
+    }
+
+    /**
      * Releases the job to a trainer slot of its lane: its next attempt, and the dispatch message the
      * trainer takes, naming the model and the artifact it may warm-start from.
      */

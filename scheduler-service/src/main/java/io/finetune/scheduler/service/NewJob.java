@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param profile {@code interactive} or {@code production} (null: {@link Profile#DEFAULT}); names the lane
  * @param priorityClass {@code interactive}, {@code production} or {@code batch}; null: the profile's
  * @param model the model this job trains a new version of (same rules as names); null: the job's name
+ * @param fresh true: always train, even when an identical job of the owner already succeeded
+ *        (null or false: such a job is answered with that job's model version, {@link ResultReuse})
  */
 public record NewJob(
         @NotNull
@@ -31,7 +33,8 @@ public record NewJob(
         String priorityClass,
         @Size(min = 1, max = 63)
         @Pattern(regexp = NAME_PATTERN, message = NAME_MESSAGE)
-        String model) {
+        String model,
+        Boolean fresh) {
 
     static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
     static final String NAME_MESSAGE =
@@ -46,5 +49,11 @@ public record NewJob(
     public NewJob(String name, UUID datasetId, String recipe, Integer epochs, Map<String, Object> hyperparameters,
             String profile, String priorityClass) {
         this(name, datasetId, recipe, epochs, hyperparameters, profile, priorityClass, null);
+    }
+
+    /** A job that may be answered with an identical earlier job's model version. */
+    public NewJob(String name, UUID datasetId, String recipe, Integer epochs, Map<String, Object> hyperparameters,
+            String profile, String priorityClass, String model) {
+        this(name, datasetId, recipe, epochs, hyperparameters, profile, priorityClass, model, null);
     }
 }

@@ -69,7 +69,8 @@ public final class TestData {
                         == 0));
         // DELETE, not TRUNCATE: TRUNCATE's exclusive table lock deadlocks with the dispatcher's and relay's ticks.
         QuarkusTransaction.requiringNew().run(() -> {
-            for (String table : new String[] {"outbox", "processed_event", "model_version", "job", "dataset"}) {
+            for (String table : new String[] {"outbox", "processed_event", "model_version", "schedule_run", "schedule", "job",
+                "dataset"}) {
                 em.createNativeQuery("delete from " + table).executeUpdate();
             }
         });
