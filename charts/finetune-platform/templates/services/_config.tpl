@@ -17,6 +17,9 @@ secretKeyRefs in the Deployment. Call with (dict "root" $ "key" "gateway" "svc" 
 {{- end -}}
 {{- if eq .key "progress" -}}
 {{- $_ := set $cfg "PROGRESS_TOPICS_REPLICATION_FACTOR" (include "ft.topicReplicationFactor" $root) -}}
+{{- /* the API's stale / accuracyDropped flags at the thresholds of the ModelStale / ModelAccuracyDropped alerts */ -}}
+{{- $_ := set $cfg "PROGRESS_MODELS_STALE_AFTER" (printf "PT%vH" $root.Values.monitoring.rules.modelStaleAfterHours) -}}
+{{- $_ := set $cfg "PROGRESS_MODELS_ACCURACY_DROP" (toString $root.Values.monitoring.rules.modelAccuracyDrop) -}}
 {{- end -}}
 {{- if eq .key "serving" -}}
 {{- $_ := set $cfg "SERVING_TOPIC_REPLICATION_FACTOR" (include "ft.topicReplicationFactor" $root) -}}

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +52,21 @@ class ServiceConfigConsistencyTest {
         }
         assertThat(unknown).as("variables set by the chart (%s) that no service configuration key matches", valuesFile)
                 .isEmpty();
+    }
+
+    /** The API's {@code stale} / {@code accuracyDropped} flags and the ModelStale / ModelAccuracyDropped alerts agree. */
+    @ParameterizedTest
+    @FieldSource("VALUES_FILES")
+    void progressFlagsModelsAtTheModelAlertsThresholds(String valuesFile) {
+        RenderedChart chart = RenderedChart.of(valuesFile);
+        JsonNode rules = chart.values.path("monitoring").path("rules");
+        Map<String, String> env = chart.environment(
+                TrainerLaneContractTest.container(chart.named("Deployment", "ft-finetune-platform-progress")));
+
+        assertThat(Duration.parse(env.get("PROGRESS_MODELS_STALE_AFTER")))
+                .isEqualTo(Duration.ofHours(rules.path("modelStaleAfterHours").asLong()));
+        assertThat(Double.parseDouble(env.get("PROGRESS_MODELS_ACCURACY_DROP")))
+                .isEqualTo(rules.path("modelAccuracyDrop").asDouble());
     }
 
     private static void check(String module, Map<String, String> environment, List<String> unknown) throws IOException {

@@ -61,8 +61,8 @@ public interface ProgressConfig {
 
     interface Models {
 
-        /** A model whose latest version is older than this is {@code stale}. */
-        @WithDefault("P7D")
+        /** A model whose latest version is older than this is {@code stale} (issue 6: 36 hours). */
+        @WithDefault("PT36H")
         Duration staleAfter();
 
         /**

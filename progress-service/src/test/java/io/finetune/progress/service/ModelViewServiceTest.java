@@ -81,16 +81,17 @@ class ModelViewServiceTest {
         String owner = "user-" + UUID.randomUUID();
         Instant now = Instant.now();
         publish(List.of(
-                // latest 8 days old (stale after 7) and 0.05 below the previous one (drop > 0.02)
+                // latest 37 hours old (stale after 36) and 0.05 below the previous one (drop > 0.02)
                 TestModels.version(owner, "decaying", 1, 0.90, now.minus(10, ChronoUnit.DAYS)),
-                TestModels.version(owner, "decaying", 2, 0.85, now.minus(8, ChronoUnit.DAYS)),
+                TestModels.version(owner, "decaying", 2, 0.85, now.minus(37, ChronoUnit.HOURS)),
                 // fresh, 0.01 below: within the tolerance
                 TestModels.version(owner, "steady", 1, 0.90, now.minus(2, ChronoUnit.DAYS)),
                 TestModels.version(owner, "steady", 2, 0.89, now.minus(1, ChronoUnit.HOURS)),
                 // an older version with a better accuracy than the latest's predecessor does not count
                 TestModels.version(owner, "recovered", 1, 0.95, now.minus(3, ChronoUnit.DAYS)),
                 TestModels.version(owner, "recovered", 2, 0.80, now.minus(2, ChronoUnit.DAYS)),
-                TestModels.version(owner, "recovered", 3, 0.81, now.minus(1, ChronoUnit.DAYS)),
+                // latest 35 hours old: not stale yet
+                TestModels.version(owner, "recovered", 3, 0.81, now.minus(35, ChronoUnit.HOURS)),
                 TestModels.version(owner, "single", 1, 0.10, now.minus(1, ChronoUnit.DAYS))));
 
         given().header("X-Owner", owner).get("/models").then().statusCode(200)
