@@ -13,8 +13,8 @@ import java.util.UUID;
  * @param hyperparameters every hyperparameter, defaults filled in
  * @param lane the resource class whose trainer slots the job uses (e.g. {@code interactive}, {@code production})
  * @param priorityClass {@code interactive} > {@code production} > {@code batch}
- * @param kind {@link JobKind#TRAINING} (also when null: a scheduler older than prediction jobs) or
- *        {@link JobKind#PREDICTION}
+ * @param kind {@link JobKind#TRAINING} or {@link JobKind#PREDICTION}; null says nothing about it (a
+ *        scheduler older than prediction jobs, whose jobs all train): consumers keep what they know
  * @param model a prediction job: the model it predicts with; null for training jobs ({@code models.events}
  *        names the version a training job registers)
  * @param modelVersion a prediction job: that model's version; else null
@@ -42,12 +42,12 @@ public record JobEvent(
         Integer modelVersion,
         String resultUri) implements PlatformEvent {
 
-    /** A transition of a training job. */
+    /** An event that does not state the job's kind (null), e.g. from a scheduler older than prediction jobs. */
     public JobEvent(UUID eventId, String type, Instant time, long sequence, UUID jobId, String owner, String name,
             JobStatus status, String reason, UUID datasetId, String recipe, int epochs,
             Map<String, Object> hyperparameters, int attempt, String lane, String priorityClass) {
         this(eventId, type, time, sequence, jobId, owner, name, status, reason, datasetId, recipe, epochs,
-                hyperparameters, attempt, lane, priorityClass, JobKind.TRAINING, null, null, null);
+                hyperparameters, attempt, lane, priorityClass, null, null, null, null);
     }
 
     /** The event type of a transition into {@code status}, e.g. {@code job.queued}. */

@@ -47,9 +47,4 @@ public record TrainingDispatch(
         this(eventId, type, time, sequence, jobId, owner, name, datasetId, datasetObjectKey, recipe, epochs,
                 hyperparameters, attempt, model, warmStartUri, JobKind.TRAINING, null, null);
     }
-
-    /** Whether this dispatch asks for predictions rather than training. */
-    public boolean isPrediction() {
-        return JobKind.PREDICTION.equals(kind);
-    }
 }
