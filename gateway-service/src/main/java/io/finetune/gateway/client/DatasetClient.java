@@ -24,8 +24,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 @RegisterRestClient(configKey = Downstream.DATASET_SERVICE)
 public interface DatasetClient {
 
+    /** 201 the upload session (or an imported dataset's outcome), 202 an import still validating. */
     @POST
-    JsonNode create(@HeaderParam(Downstream.OWNER) String owner, CreateDatasetRequest request);
+    RestResponse<JsonNode> create(@HeaderParam(Downstream.OWNER) String owner, CreateDatasetRequest request);
 
     @GET
     JsonNode list(@HeaderParam(Downstream.OWNER) String owner);

@@ -1,15 +1,17 @@
 package io.finetune.gateway.rest;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 
 /**
- * {@code POST /api/v1/datasets}: opens an upload session for a new dataset.
+ * {@code POST /api/v1/datasets}: opens an upload session for a new dataset, or imports it from {@code source}.
  *
  * @param size the file's size in bytes (optional; checked against the limit, decides single PUT or multipart)
  * @param contentType the file's media type (optional), e.g. {@code text/csv}
  * @param upload {@code single} or {@code multipart} (optional; by default multipart for a file larger than one part)
+ * @param source an object to import instead of an upload (then without size, contentType and upload)
  */
 public record CreateDatasetRequest(
         @NotNull(message = "is required")
@@ -20,5 +22,7 @@ public record CreateDatasetRequest(
         Long size,
         String contentType,
         @Pattern(regexp = "single|multipart", message = "must be \"single\" or \"multipart\"")
-        String upload) {
+        String upload,
+        @Valid
+        ImportSource source) {
 }

@@ -47,17 +47,22 @@ public class DatasetResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Open an upload session for a new dataset",
+    @Operation(summary = "Open an upload session for a new dataset, or import one",
             description = "With upload \"single\": a presigned URL (uploadUrl, uploadMethod, uploadExpiresAt) to PUT the file to."
                     + " With upload \"multipart\" (the default for a file larger than one part): uploadId, key, partSize and"
-                    + " partCount; presign parts with POST {id}/parts. Then complete it.")
-    @APIResponse(responseCode = "201", description = "The dataset, awaiting its upload")
+                    + " partCount; presign parts with POST {id}/parts. Then complete it. With source {s3: {bucket, key}}"
+                    + " instead: the object is copied from an allowed bucket of the store and validated (201 with the outcome,"
+                    + " 202 validating for a large file).")
+    @APIResponse(responseCode = "201", description = "The dataset, awaiting its upload (or imported, with its outcome)")
+    @APIResponse(responseCode = "202", description = "Imported; a large file is being validated, poll GET {id}")
     @APIResponse(responseCode = "400", description = "The body is not valid JSON")
     @APIResponse(responseCode = "413", description = "The declared size is over the dataset size limit")
     @APIResponse(responseCode = "422", description = "Invalid fields")
     public Response create(@Valid @NotNull(message = "a JSON body is required") CreateDatasetRequest body, @Context UriInfo uri) {
-        JsonNode dataset = datasets.create(user.id(), body);
+        RestResponse<JsonNode> created = datasets.create(user.id(), body);
+        JsonNode dataset = created.getEntity();
         return Response.created(uri.getAbsolutePathBuilder().path(dataset.path("id").asText()).build())
+                .status(created.getStatus())
                 .entity(dataset)
                 .build();
     }
@@ -120,6 +125,8 @@ public class DatasetResource {
     @Path("/{id}")
     @Operation(summary = "Delete a dataset; also aborts its upload in progress and drops the uploaded parts")
     @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", description = "Jobs still need the dataset (queued, running or waiting):"
+            + " problem+json with jobs [{id, name, status}]")
     @APIResponse(responseCode = "404", description = "No such dataset of this user")
     public Response delete(@PathParam("id") UUID id) {
         datasets.delete(user.id(), id);

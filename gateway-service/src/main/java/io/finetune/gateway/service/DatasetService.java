@@ -19,7 +19,8 @@ public class DatasetService {
         this.datasets = datasets;
     }
 
-    public JsonNode create(String owner, CreateDatasetRequest request) {
+    /** dataset-service's status (201, or 202 for an import still validating) and body. */
+    public RestResponse<JsonNode> create(String owner, CreateDatasetRequest request) {
         return Downstream.call(Downstream.DATASET_SERVICE, () -> datasets.create(owner, request));
     }
 

@@ -28,6 +28,10 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
     static final String OWNER = "stub-owner";
     static final String JOB = "11111111-1111-1111-1111-111111111111";
     static final String DATASET = "22222222-2222-2222-2222-222222222222";
+    /** A dataset that a running job still needs: DELETE answers 409 naming the job, as dataset-service does. */
+    static final String DATASET_IN_USE = "55555555-5555-5555-5555-555555555555";
+    /** What POST /datasets with a {@code source} answers: an import whose large file is still validating (202). */
+    static final String IMPORTED = "66666666-6666-6666-6666-666666666666";
     /** path -> header name (lower case) -> value, of the last call. */
     static final Map<String, Map<String, String>> SEEN = new ConcurrentHashMap<>();
     /** Bumped by a test to change the list (as a finishing epoch would). */
@@ -102,6 +106,12 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
             model(exchange, model.group(1), model.group(2), model.group(3), params.get("version"), body);
         } else if (path.equals("/jobs") && exchange.getRequestMethod().equals("POST")) {
             send(exchange, 201, "application/json", job("first"));
+        } else if (path.equals("/datasets") && exchange.getRequestMethod().equals("POST") && body.contains("\"s3\"")) {
+            send(exchange, 202, "application/json", "{\"id\":\"" + IMPORTED + "\",\"name\":\"imported\",\"status\":\"validating\"}");
+        } else if (path.equals("/datasets/" + DATASET_IN_USE) && exchange.getRequestMethod().equals("DELETE") && owner) {
+            send(exchange, 409, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Conflict\",\"status\":409,"
+                    + "\"detail\":\"Dataset is used by job 'first' (running)\",\"jobs\":[{\"id\":\"" + JOB
+                    + "\",\"name\":\"first\",\"status\":\"running\"}]}");
         } else if (path.equals("/datasets/" + DATASET)) {
             send(exchange, 200, "application/json", "{\"id\":\"" + DATASET + "\",\"name\":\"d\",\"status\":\"validated\"}");
         } else if (path.equals("/jobs/stream") && owner) {

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
@@ -12,6 +13,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -117,6 +120,35 @@ class StubbedDownstreamTest {
                 .body(Map.of("name", "first", "datasetId", StubDownstream.DATASET, "epochs", 2))
                 .post("/api/v1/jobs").then().statusCode(422)
                 .body("errors[0].field", equalTo("Idempotency-Key"));
+    }
+
+    @Test
+    void anImportSourceGoesOnToDatasetServiceAndItsStatusComesBack() throws Exception {
+        owner().contentType(ContentType.JSON)
+                .body(Map.of("name", "imported", "source", Map.of("s3", Map.of("bucket", "exports", "key", "churn/2026-11.csv"))))
+                .post("/api/v1/datasets").then().statusCode(202)
+                .header("Location", containsString("/api/v1/datasets/" + StubDownstream.IMPORTED))
+                .body("status", equalTo("validating"));
+        JsonNode sent = new ObjectMapper().readTree(StubDownstream.SEEN.get("POST /datasets").get("body"));
+        assertEquals("exports", sent.at("/source/s3/bucket").asText());
+        assertEquals("churn/2026-11.csv", sent.at("/source/s3/key").asText());
+        assertEquals(StubDownstream.OWNER, StubDownstream.SEEN.get("POST /datasets").get("x-owner"));
+
+        owner().contentType(ContentType.JSON).body(Map.of("name", "imported", "source", Map.of("s3", Map.of("bucket", "exports"))))
+                .post("/api/v1/datasets").then().statusCode(422)
+                .contentType("application/problem+json").body("errors.field", hasItem(containsString("key")));
+        owner().contentType(ContentType.JSON).body("{\"name\": \"imported\", \"source\": {\"s3\": {\"bucket\": 7, \"key\": \"k\"}}}")
+                .post("/api/v1/datasets").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void deletingADatasetAJobNeedsPassesThe409WithTheJobsThrough() {
+        owner().delete("/api/v1/datasets/" + StubDownstream.DATASET_IN_USE).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("jobs[0].id", equalTo(StubDownstream.JOB))
+                .body("jobs[0].name", equalTo("first"))
+                .body("jobs[0].status", equalTo("running"))
+                .body("detail", containsString("'first'"));
     }
 
     @Test
