@@ -17,6 +17,8 @@ import java.util.UUID;
  * @param profile {@code interactive} (small-GPU lane) or {@code production} (full-GPU lane, the default);
  *        checked by scheduler-service, which knows the lanes this platform has trainers for
  * @param priorityClass {@code interactive}, {@code production} or {@code batch}; absent: the profile's
+ * @param fresh true: train even when an identical job of the user already succeeded; absent or false: such a
+ *        job is answered with that job's model version (docs/scheduling.md, "Reusing results")
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SubmitJobRequest(
@@ -34,5 +36,6 @@ public record SubmitJobRequest(
         @Pattern(regexp = Names.REGEX, message = Names.RULE)
         String model,
         String profile,
-        String priorityClass) {
+        String priorityClass,
+        Boolean fresh) {
 }

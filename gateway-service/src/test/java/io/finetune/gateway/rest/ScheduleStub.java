@@ -1,0 +1,105 @@
+package io.finetune.gateway.rest;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Answers as scheduler-service's {@code /schedules} and {@code POST /jobs} do (scheduler-service/README.md),
+ * with dataset-service's {@code GET /datasets/{id}} for the submission's dataset check: {@link #OWNER}
+ * has one schedule, {@link #SCHEDULE}; every other owner's view of it is 404; a cron of {@code bad} is
+ * a 422 on {@code cron}. The last request of each method and path is kept in {@link #SEEN}.
+ */
+public class ScheduleStub implements QuarkusTestResourceLifecycleManager {
+
+    static final String OWNER = "schedule-owner";
+    static final String SCHEDULE = "55555555-5555-5555-5555-555555555555";
+    static final String DATASET = "66666666-6666-6666-6666-666666666666";
+    static final Map<String, Map<String, String>> SEEN = new ConcurrentHashMap<>();
+
+    private static final String SCHEDULE_JSON = "{\"id\":\"" + SCHEDULE + "\",\"name\":\"daily\",\"cron\":\"0 3 * * *\","
+            + "\"nextFireAt\":\"2026-11-26T03:00:00Z\",\"runs\":[]}";
+    private static final String NOT_FOUND = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
+            + "\"detail\":\"No schedule " + SCHEDULE + "\"}";
+    private static final String BAD_CRON = "{\"type\":\"about:blank\",\"title\":\"Unprocessable Content\",\"status\":422,"
+            + "\"detail\":\"The request has invalid fields\",\"errors\":[{\"field\":\"cron\",\"message\":\"not a Unix cron expression\"}]}";
+
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", this::handle);
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        return Map.of("quarkus.rest-client.scheduler-service.url", url,
+                "quarkus.rest-client.dataset-service.url", url);
+    }
+
+    @Override
+    public void stop() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String owner = exchange.getRequestHeaders().getFirst("X-Owner");
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        SEEN.put(method + " " + path, Map.of("x-owner", String.valueOf(owner), "body", body));
+        boolean mine = OWNER.equals(owner);
+        switch (method + " " + path) {
+            case "POST /schedules" -> {
+                if (body.contains("\"bad\"")) {
+                    respond(exchange, 422, "application/problem+json", BAD_CRON);
+                } else {
+                    respond(exchange, 201, "application/json", SCHEDULE_JSON);
+                }
+            }
+            case "GET /schedules" -> respond(exchange, 200, "application/json", mine ? "[" + SCHEDULE_JSON + "]" : "[]");
+            case "GET /schedules/" + SCHEDULE, "PUT /schedules/" + SCHEDULE -> found(exchange, mine, SCHEDULE_JSON);
+            case "DELETE /schedules/" + SCHEDULE -> {
+                if (mine) {
+                    exchange.sendResponseHeaders(204, -1);
+                    exchange.close();
+                } else {
+                    respond(exchange, 404, "application/problem+json", NOT_FOUND);
+                }
+            }
+            case "GET /datasets/" + DATASET -> respond(exchange, 200, "application/json",
+                    "{\"id\":\"" + DATASET + "\",\"name\":\"d\",\"status\":\"validated\"}");
+            case "POST /jobs" -> respond(exchange, 201, "application/json",
+                    "{\"id\":\"77777777-7777-7777-7777-777777777777\",\"name\":\"again\",\"status\":\"queued\"}");
+            default -> respond(exchange, 404, "application/problem+json", NOT_FOUND);
+        }
+    }
+
+    private static void found(HttpExchange exchange, boolean mine, String json) throws IOException {
+        if (mine) {
+            respond(exchange, 200, "application/json", json);
+        } else {
+            respond(exchange, 404, "application/problem+json", NOT_FOUND);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
