@@ -6,7 +6,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** What the scheduler knows of a dataset, learnt from datasets.events (dataset-service owns the dataset). */
 @Entity
@@ -32,6 +35,11 @@ public class Dataset extends PanacheEntityBase {
     /** When its validation passed (the event's time); null when rejected or unknown. */
     @Column(name = "validated_at")
     public Instant validatedAt;
+    /** {@code training} or {@code prediction} (inputs without labels); null before this was recorded. */
+    public String purpose;
+    /** The header's columns: a prediction job checks them against its model's inputs. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public List<String> columns;
     /** The sequence of the dataset event this row reflects. */
     public long sequence;
 

@@ -1,5 +1,6 @@
 package io.finetune.scheduler.entity;
 
+import io.finetune.common.events.JobKind;
 import io.finetune.common.events.JobStatus;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -51,6 +52,17 @@ public class Job extends PanacheEntityBase {
     public String idempotencyKey;
     /** Submitted to train again even when an identical job already succeeded (no result reuse). */
     public boolean fresh;
+    /** {@code training} or {@code prediction} ({@link io.finetune.common.events.JobKind}). */
+    public String kind = JobKind.TRAINING;
+    /** A prediction job: the version of {@link #model} it predicts with. */
+    @Column(name = "model_version")
+    public Integer modelVersion;
+    /** A prediction job: that version's artifact. */
+    @Column(name = "model_uri")
+    public String modelUri;
+    /** A succeeded prediction job: its predictions file ({@code s3://bucket/key}). */
+    @Column(name = "result_uri")
+    public String resultUri;
     public int attempt;
     public long sequence;
     @Column(name = "created_at")
@@ -70,6 +82,10 @@ public class Job extends PanacheEntityBase {
     /** When the scheduler asked the running attempt to checkpoint and stop for higher-priority work. */
     @Column(name = "preempt_requested_at")
     public Instant preemptRequestedAt;
+
+    public boolean isPrediction() {
+        return JobKind.PREDICTION.equals(kind);
+    }
 
     public static List<Job> validatingOn(UUID datasetId) {
         return list("datasetId = ?1 and status = ?2", datasetId, JobStatus.VALIDATING);

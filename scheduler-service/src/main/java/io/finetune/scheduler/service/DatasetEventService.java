@@ -50,12 +50,16 @@ public class DatasetEventService {
         dataset.rows = event.rows();
         dataset.bytes = event.bytes();
         dataset.sha256 = event.sha256();
+        dataset.purpose = event.purpose();
+        dataset.columns = event.columns();
         dataset.sequence = event.sequence();
         dataset.persist();
 
         for (Job job : Job.validatingOn(dataset.id)) {
             if (!job.owner.equals(dataset.owner)) {
                 transitions.enter(job, JobStatus.FAILED, "no dataset with id " + dataset.id);
+            } else if (validated && PredictionJobs.missingInputs(job, dataset) != null) {
+                transitions.enter(job, JobStatus.FAILED, PredictionJobs.missingInputs(job, dataset));
             } else if (validated) {
                 transitions.enter(job, JobStatus.QUEUED, null);
                 reuse.answerIfTrained(job);

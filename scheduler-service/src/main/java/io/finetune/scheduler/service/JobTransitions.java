@@ -71,7 +71,8 @@ public class JobTransitions {
         }
         outbox.add(Topics.JOBS_EVENTS, job.id, new JobEvent(UUID.randomUUID(), JobEvent.typeFor(status), now,
                 job.sequence, job.id, job.owner, job.name, status, reason, job.datasetId, job.recipe, job.epochs,
-                job.hyperparameters, job.attempt, job.lane, job.priorityClass));
+                job.hyperparameters, job.attempt, job.lane, job.priorityClass, job.kind,
+                job.isPrediction() ? job.model : null, job.modelVersion, job.resultUri));
     }
 
     /**
@@ -98,7 +99,7 @@ public class JobTransitions {
         outbox.add(config.lanes().get(job.lane).topic(), job.id, new TrainingDispatch(UUID.randomUUID(),
                 TrainingDispatch.TYPE, clock.now(), job.sequence, job.id, job.owner, job.name, job.datasetId,
                 dataset.objectKey, job.recipe, job.epochs, job.hyperparameters, job.attempt, job.model,
-                models.warmStartUri(job)));
+                job.isPrediction() ? null : models.warmStartUri(job), job.kind, job.modelVersion, job.modelUri));
     }
 
     /** Tells the trainer of the job's current attempt to stop ({@link TrainingControl#CANCEL} or {@code PREEMPT}). */

@@ -9,7 +9,9 @@ import java.util.UUID;
 /**
  * A job as the submitter sees it after a command; progress-service serves the live view.
  *
- * @param model the model the job trains a new version of
+ * @param model the model the job trains a new version of (a prediction job: predicts with)
+ * @param kind {@code training} or {@code prediction}
+ * @param modelVersion a prediction job: the version of {@code model} it predicts with; else null
  */
 public record JobView(
         UUID id,
@@ -24,10 +26,13 @@ public record JobView(
         String profile,
         String priorityClass,
         int attempt,
-        Instant createdAt) {
+        Instant createdAt,
+        String kind,
+        Integer modelVersion) {
 
     static JobView of(Job job) {
         return new JobView(job.id, job.name, job.model, job.status, job.reason, job.datasetId, job.recipe, job.epochs,
-                job.hyperparameters, job.lane, job.priorityClass, job.attempt, job.createdAt);
+                job.hyperparameters, job.lane, job.priorityClass, job.attempt, job.createdAt,
+                job.kind, job.modelVersion);
     }
 }

@@ -48,6 +48,12 @@ public class TrainingEventService {
                 }
             }
             case TrainingEvent.SUCCEEDED -> {
+                if (job.isPrediction()) {
+                    // the predictions file is the result; no model version
+                    job.resultUri = event.resultUri();
+                    transitions.enter(job, JobStatus.SUCCEEDED, null);
+                    return;
+                }
                 // one transaction: the job is succeeded exactly when its model version is registered
                 transitions.enter(job, JobStatus.SUCCEEDED, null);
                 models.register(job, event);
