@@ -54,7 +54,7 @@ public class ResultReuse {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean answerIfTrained(Job job) {
-        if (job.fresh || job.status != JobStatus.QUEUED) {
+        if (job.fresh || job.isPrediction() || job.status != JobStatus.QUEUED) {
             return false;
         }
         Dataset dataset = Dataset.findById(job.datasetId);
