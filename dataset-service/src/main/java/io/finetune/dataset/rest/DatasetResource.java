@@ -3,6 +3,7 @@ package io.finetune.dataset.rest;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.dataset.entity.Dataset;
+import io.finetune.dataset.service.DatasetInUseException;
 import io.finetune.dataset.service.DatasetService;
 import io.finetune.dataset.service.DatasetService.Completion;
 import io.finetune.dataset.service.DatasetService.NewUpload;
@@ -127,12 +128,17 @@ public class DatasetResource {
         return DatasetView.of(service.get(id, owner));
     }
 
-    /** Also what aborts an upload: the parts are dropped and the name is free again. */
+    /** Also what aborts an upload: the parts are dropped and the name is free again. 409 while jobs need it. */
     @DELETE
     @Path("/{id}")
     public Response delete(@HeaderParam(OwnerFilter.HEADER) String owner, @PathParam("id") UUID id) {
         service.delete(id, owner);
         return Response.noContent().build();
+    }
+
+    @ServerExceptionMapper
+    public Response inUse(DatasetInUseException e) {
+        return DatasetInUseProblem.of(e);
     }
 
     /** The store is down or failing: the caller may retry later, nothing is wrong with the request. */

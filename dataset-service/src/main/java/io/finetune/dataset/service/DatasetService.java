@@ -46,11 +46,13 @@ public class DatasetService {
     private final ValidationRunner validation;
     private final DatasetEventProducer events;
     private final DatasetMetrics metrics;
+    private final DatasetUses uses;
     private final DatasetConfig config;
 
     public DatasetService(ObjectStore store, ValidationRunner validation, DatasetEventProducer events,
-            DatasetMetrics metrics, DatasetConfig config) {
+            DatasetMetrics metrics, DatasetUses uses, DatasetConfig config) {
         this.store = store;
+        this.uses = uses;
         this.validation = validation;
         this.events = events;
         this.metrics = metrics;
@@ -363,10 +365,15 @@ public class DatasetService {
 
     /**
      * Deletes the dataset: aborts an upload in progress, removes the object unless another dataset
-     * shares it (a duplicate upload), and announces {@code dataset.deleted}.
+     * shares it (a duplicate upload), and announces {@code dataset.deleted}. Refused while a job of
+     * the owner still needs it ({@link DatasetUses}).
      */
     public void delete(UUID id, String owner) {
         get(id, owner);
+        List<DatasetUses.JobUse> needing = uses.needing(id, owner);
+        if (!needing.isEmpty()) {
+            throw new DatasetInUseException(id, needing);
+        }
         deleteNow(id);
     }
 
