@@ -1,9 +1,13 @@
 package io.finetune.scheduler.messaging;
 
 import io.finetune.common.events.DatasetEvent;
+import io.finetune.common.problem.DatabaseUnavailable;
 import io.finetune.scheduler.service.DatasetEventService;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.RetryWhen;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.temporal.ChronoUnit;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 @ApplicationScoped
@@ -15,6 +19,9 @@ public class DatasetEventsConsumer {
         this.service = service;
     }
 
+    // a database that is down or restarting: try the event again (the partition waits) instead of dead-lettering it
+    @Retry(maxRetries = -1, delay = 1, delayUnit = ChronoUnit.SECONDS, maxDuration = 0)
+    @RetryWhen(exception = DatabaseUnavailable.class)
     @Incoming(Channels.DATASETS_IN)
     @Blocking
     public void consume(DatasetEvent event) {
