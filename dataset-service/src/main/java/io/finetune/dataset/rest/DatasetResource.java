@@ -25,6 +25,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -40,6 +41,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class DatasetResource {
 
     private static final Logger LOG = Logger.getLogger(DatasetResource.class);
+    /** A restarted store is back within seconds; a client that comes back sooner only adds load. */
+    private static final int STORE_RETRY_AFTER_SECONDS = 5;
 
     private final DatasetService service;
     private final ObjectMapper json;
@@ -145,7 +148,8 @@ public class DatasetResource {
     @ServerExceptionMapper
     public Response unavailable(ObjectStoreException e) {
         LOG.error("Object store failure", e);
-        return Problem.of(Response.Status.SERVICE_UNAVAILABLE, "The file store is unavailable; try again later",
+        Response problem = Problem.of(Response.Status.SERVICE_UNAVAILABLE, "The file store is unavailable; try again later",
                 List.of()).toResponse();
+        return Response.fromResponse(problem).header(HttpHeaders.RETRY_AFTER, STORE_RETRY_AFTER_SECONDS).build();
     }
 }
