@@ -4,6 +4,7 @@ import io.finetune.e2e.Platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.e2e.Csv;
+import io.finetune.e2e.hostile.ServiceLogs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,26 +39,38 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The long fault suite (dev/faults, not in CI): real service processes on the test infrastructure,
  * killed with SIGKILL at the worst moments, and what must hold afterwards. Bounded in time: it stops
- * by itself after {@code faults.max-seconds} (default 900). Prints a table of what was tried and what held.
+ * by itself after {@code faults.max-seconds} (default 1500). Prints a table of what was tried and what held.
  *
  * <ul>
  * <li>a trainer killed mid-epoch: the job resumes on the other trainer and succeeds, each epoch once in the view;
  * <li>the scheduler killed right after submissions, at delays that fall between a job's state change and its
  *     dispatch: no job lost, none dispatched twice;
+ * <li>the Kafka broker stopped and restarted while a job trains: the job succeeds with each epoch once, no
+ *     service restarted, a job submitted afterwards trains;
+ * <li>PostgreSQL restarted under API load: meanwhile only 503 + Retry-After, answered fast; afterwards every
+ *     request succeeds and every row written is whole and visible;
+ * <li>the object store down during a multipart upload and during training: a clear 503, the upload and the
+ *     job go on once it is back, the stored dataset has the sent bytes' checksum;
  * <li>progress-service killed, then its view rebuilt from the topics: the same rows as before.
  * </ul>
+ * The infrastructure faults stop and start parts of dev/infra's {@code faults} instance, never the shared test one.
  */
 public final class FaultRun {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_SECONDS = Long.getLong("faults.max-seconds", 900);
+    private static final long MAX_SECONDS = Long.getLong("faults.max-seconds", 1500);
     private static final Path LOGS = Path.of("target", "fault-logs");
     private static final List<String[]> TABLE = new ArrayList<>();
+    /** A subset of the scenarios by key (trainer, scheduler, kafka, postgres, s3, view, progress); all when empty. */
+    private static final List<String> ONLY = List.of(System.getProperty("faults.only", "").split(",")).stream()
+            .filter(k -> !k.isBlank()).toList();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Services services;
     private final String user = "faults-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<String> jobs = new ArrayList<>();
+    /** Every error answer of the run (status and body), scanned for leaks at the end. */
+    private final List<String> errorAnswers = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private FaultRun(Services services) {
         this.services = services;
@@ -70,7 +83,8 @@ public final class FaultRun {
                 Thread.sleep(MAX_SECONDS * 1000);
                 System.out.println("[faults] time limit of " + MAX_SECONDS + " s reached: stopping");
                 printTable();
-                Runtime.getRuntime().halt(2);
+                // exit, not halt: the shutdown hook stops the service processes
+                System.exit(2);
             } catch (InterruptedException done) {
                 // finished in time
             }
@@ -84,7 +98,8 @@ public final class FaultRun {
                 }
             }
         }
-        System.out.println("[faults] starting the services (2 production trainers) on the test infrastructure");
+        System.out.printf("[faults] starting the services (2 production trainers) on the '%s' infrastructure (Kafka %s, PostgreSQL %s, S3 %s)%n",
+                Infra.INSTANCE, Platform.KAFKA, Platform.POSTGRES, Platform.S3);
         boolean allHeld;
         try (Services services = new Services(2)) {
             // a SIGINT/SIGTERM of dev/faults still stops what it started
@@ -96,9 +111,15 @@ public final class FaultRun {
                 }
             }));
             FaultRun run = new FaultRun(services);
-            run.attempt("trainer SIGKILL mid-epoch", run::killTrainerMidEpoch);
-            run.attempt("scheduler SIGKILL between state change and dispatch", run::killSchedulerAroundDispatch);
-            run.attempt("progress-service SIGKILL, view rebuilt from the topics", run::killProgressAndRebuild);
+            run.attempt("trainer", "trainer SIGKILL mid-epoch", run::killTrainerMidEpoch);
+            run.attempt("scheduler", "scheduler SIGKILL between state change and dispatch", run::killSchedulerAroundDispatch);
+            run.attempt("kafka", "Kafka broker stopped and restarted mid-training", run::restartKafkaMidTraining);
+            run.attempt("postgres", "PostgreSQL restarted under load", run::restartPostgresUnderLoad);
+            run.attempt("s3", "object store down during an upload and a checkpoint", run::objectStoreDown);
+            run.attempt("view", "the view matches the scheduler", run::viewMatchesScheduler);
+            // last: the rebuilt view must equal the one the faults above left behind
+            run.attempt("progress", "progress-service SIGKILL, view rebuilt from the topics", run::killProgressAndRebuild);
+            run.attempt("secrets", "the run's logs and error answers", run::noLeaks);
         } finally {
             watchdog.interrupt();
         }
@@ -113,7 +134,10 @@ public final class FaultRun {
         void run() throws Exception;
     }
 
-    private void attempt(String fault, Scenario scenario) {
+    private void attempt(String key, String fault, Scenario scenario) {
+        if (!ONLY.isEmpty() && !ONLY.contains(key)) {
+            return;
+        }
         System.out.println("[faults] " + fault);
         try {
             scenario.run();
@@ -254,6 +278,386 @@ public final class FaultRun {
         }
     }
 
+    // ---- 4. the Kafka broker stopped and started again while a job trains
+
+    private static final int KAFKA_DOWN_SECONDS = 10;
+
+    private void restartKafkaMidTraining() throws Exception {
+        String fault = "Kafka broker stop + restart";
+        String dataset = upload("kafka-outage", Csv.blobs(30_000, 6, 3, 22));
+        int epochs = 6;
+        String job = submit("kafka-outage", dataset, epochs, Map.of("batchSize", 16));
+        await(Duration.ofMinutes(4), "/api/v1/jobs/" + job,
+                j -> j.path("status").asText().equals("running") && j.path("epoch").asInt() >= 2);
+        Map<String, Integer> startsBefore = services.starts();
+        Instant stopped = Instant.now();
+        Infra.run("stop", "kafka");
+        Thread.sleep(KAFKA_DOWN_SECONDS * 1000L);
+        Infra.run("start", "kafka");
+        long down = Duration.between(stopped, Instant.now()).toSeconds();
+        System.out.printf("[faults] the broker was down for %d s while job %s trained%n", down, job);
+        JsonNode done = await(Duration.ofMinutes(6), "/api/v1/jobs/" + job,
+                j -> List.of("succeeded", "failed", "cancelled").contains(j.path("status").asText()));
+        row(fault, "the job training through the outage succeeded", done.path("status").asText().equals("succeeded"),
+                "status " + done.path("status").asText() + " after " + done.path("attempt").asText("?")
+                        + " attempt(s), broker down " + down + " s");
+        List<Integer> seen = new ArrayList<>();
+        done.path("epochHistory").forEach(e -> seen.add(e.path("epoch").asInt()));
+        row(fault, "epochs 1.." + epochs + " each once in the view (no event lost)",
+                seen.equals(IntStream.rangeClosed(1, epochs).boxed().toList()), "epochHistory " + seen);
+        String after = submit("after-kafka-outage", upload("after-kafka-outage", Csv.blobs(300, 4, 3, 23)), 1, Map.of());
+        JsonNode afterDone = await(Duration.ofMinutes(4), "/api/v1/jobs/" + after,
+                j -> List.of("succeeded", "failed", "cancelled").contains(j.path("status").asText()));
+        Map<String, Integer> startsAfter = services.starts();
+        row(fault, "services reconnected without a restart", startsAfter.equals(startsBefore)
+                && afterDone.path("status").asText().equals("succeeded"),
+                "process starts " + (startsAfter.equals(startsBefore) ? "unchanged" : startsBefore + " -> " + startsAfter)
+                        + "; a dataset uploaded and a job submitted after the outage: " + afterDone.path("status").asText());
+    }
+
+    // ---- 5. PostgreSQL restarted under load
+
+    private static final int POSTGRES_DOWN_SECONDS = 10;
+    /** What "fail fast" means here: well below the gateway's 10 s read timeout and a client's patience. */
+    private static final long FAST_MILLIS = 3000;
+
+    /** One request of the load: what was asked, when, and what came back. */
+    record Sample(String op, long startMs, long endMs, int status, String retryAfter, String contentType, String body,
+            String name) {
+    }
+
+    private void restartPostgresUnderLoad() throws Exception {
+        String fault = "PostgreSQL restart under load";
+        String dataset = upload("pg-load", Csv.blobs(200, 4, 3, 24));
+        List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> load = new ArrayList<>();
+        // three readers and writers of the views and datasets, one submitter of jobs (1-epoch jobs every 2 s)
+        for (String op : List.of("GET /api/v1/jobs", "GET /api/v1/datasets", "POST /api/v1/datasets", "POST /api/v1/jobs")) {
+            Thread t = new Thread(() -> {
+                while (loading.get()) {
+                    String name = "pg-" + seq.incrementAndGet();
+                    Object body = switch (op) {
+                        case "POST /api/v1/datasets" -> Map.of("name", name, "upload", "single");
+                        case "POST /api/v1/jobs" -> Map.of("name", name, "datasetId", dataset, "epochs", 1);
+                        default -> null;
+                    };
+                    samples.add(request(op, body, name));
+                    try {
+                        Thread.sleep(op.equals("POST /api/v1/jobs") ? 2000 : 100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            t.start();
+            load.add(t);
+        }
+        Thread.sleep(5000);
+        Map<String, Integer> startsBefore = services.starts();
+        Infra.run("stop", "postgres");
+        long downFrom = System.currentTimeMillis();
+        Thread.sleep(POSTGRES_DOWN_SECONDS * 1000L);
+        long downUntil = System.currentTimeMillis();
+        Infra.run("start", "postgres");
+        long upAgain = System.currentTimeMillis();
+        Thread.sleep(20_000);
+        loading.set(false);
+        for (Thread t : load) {
+            t.join(70_000);
+        }
+        List<Sample> during = samples.stream().filter(x -> x.startMs >= downFrom && x.endMs <= downUntil).toList();
+        List<Sample> failedDuring = during.stream().filter(x -> x.status >= 300).toList();
+        boolean all503 = !failedDuring.isEmpty() && failedDuring.stream().allMatch(x -> x.status == 503
+                && x.retryAfter != null && x.contentType != null && x.contentType.startsWith("application/problem+json"));
+        row(fault, "while down: 503 + Retry-After problem+json, nothing else", all503,
+                during.size() + " requests while down: " + statuses(during) + ", Retry-After on "
+                        + failedDuring.stream().filter(x -> x.retryAfter != null).count() + " of " + failedDuring.size()
+                        + (all503 ? "" : "; e.g. " + failedDuring.stream().filter(x -> x.status != 503 || x.retryAfter == null)
+                                .findFirst().map(x -> x.op + " " + x.status + " " + abbreviate(List.of(x.body))).orElse("-")));
+        long slowest = failedDuring.stream().mapToLong(x -> x.endMs - x.startMs).max().orElse(0);
+        long outageRequestsAnswered = samples.stream().filter(x -> x.startMs >= downFrom && x.startMs < downUntil).count();
+        row(fault, "while down: failures answered within " + FAST_MILLIS + " ms", !failedDuring.isEmpty() && slowest <= FAST_MILLIS,
+                "slowest 503 " + slowest + " ms; " + outageRequestsAnswered + " requests started while down");
+        long settle = upAgain + 5000;
+        List<Sample> later = samples.stream().filter(x -> x.startMs >= settle).toList();
+        List<Sample> laterFailed = later.stream().filter(x -> x.status >= 300).toList();
+        long firstOk = samples.stream().filter(x -> x.startMs >= upAgain && x.status < 300).mapToLong(x -> x.endMs - upAgain)
+                .min().orElse(-1);
+        Map<String, Integer> startsAfter = services.starts();
+        row(fault, "5 s after the restart every request succeeds, no service restarted",
+                !later.isEmpty() && laterFailed.isEmpty() && startsAfter.equals(startsBefore),
+                later.size() + " requests: " + statuses(later) + "; first success " + firstOk + " ms after the start; process starts "
+                        + (startsAfter.equals(startsBefore) ? "unchanged" : startsBefore + " -> " + startsAfter));
+        // nothing half-written: every dataset and job of the load is either whole and visible, or absent
+        Map<String, String> datasetsInDb = rowsByName("dataset-service", "select name, status from dataset where owner = ?");
+        Map<String, String> jobsInDb = rowsByName("scheduler-service", "select name, status from job where owner = ?");
+        List<String> problems = new ArrayList<>();
+        int jobsCreated = 0;
+        for (Sample x : samples) {
+            if (!x.op.startsWith("POST")) {
+                continue;
+            }
+            Map<String, String> db = x.op.equals("POST /api/v1/jobs") ? jobsInDb : datasetsInDb;
+            if (x.status == 201 && !db.containsKey(x.name)) {
+                problems.add(x.name + " answered 201 but is not stored");
+            }
+            if (x.op.equals("POST /api/v1/jobs") && db.containsKey(x.name)) {
+                jobsCreated++;
+                // a 503 whose job was stored all the same (the answer was lost, the write was not) counts too
+                jobs.add(x.status == 201 ? JSON.readTree(x.body).path("id").asText() : jobIdByName(x.name));
+            }
+        }
+        for (String name : datasetsInDb.keySet()) {
+            JsonNode listed = find(get("/api/v1/datasets"), name);
+            if (listed == null) {
+                problems.add("dataset " + name + " is stored but not listed");
+            }
+        }
+        List<String> loadJobs = jobs.subList(jobs.size() - jobsCreated, jobs.size());
+        for (String job : loadJobs) {
+            await(Duration.ofMinutes(5), "/api/v1/jobs/" + job, j -> List.of("succeeded", "failed", "cancelled").contains(j.path("status").asText()));
+        }
+        long succeeded = loadJobs.stream().filter(j -> {
+            try {
+                return get("/api/v1/jobs/" + j).path("status").asText().equals("succeeded");
+            } catch (Exception e) {
+                return false;
+            }
+        }).count();
+        if (succeeded != loadJobs.size()) {
+            problems.add((loadJobs.size() - succeeded) + " of " + loadJobs.size() + " stored jobs did not succeed");
+        }
+        long posts = samples.stream().filter(x -> x.op.startsWith("POST")).count();
+        row(fault, "nothing half-written: each stored row whole and visible", problems.isEmpty(),
+                posts + " creations tried, " + datasetsInDb.size() + " datasets and " + jobsInDb.size() + " jobs stored, "
+                        + succeeded + " of those jobs succeeded" + (problems.isEmpty() ? "" : "; " + abbreviate(problems)));
+    }
+
+    private Sample request(String op, Object body, String name) {
+        long start = System.currentTimeMillis();
+        try {
+            String[] parts = op.split(" ", 2);
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(services.get("gateway-service").url() + parts[1]))
+                    .header("X-User", user).timeout(Duration.ofSeconds(60));
+            if (body != null) {
+                b.header("Content-Type", "application/json");
+            }
+            b.method(parts[0], body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 400) {
+                errorAnswers.add(r.statusCode() + " " + r.body());
+            }
+            return new Sample(op, start, System.currentTimeMillis(), r.statusCode(), r.headers().firstValue("Retry-After").orElse(null),
+                    r.headers().firstValue("Content-Type").orElse(null), r.body(), name);
+        } catch (Exception e) {
+            return new Sample(op, start, System.currentTimeMillis(), 0, null, null, String.valueOf(e), name);
+        }
+    }
+
+    private static String statuses(List<Sample> samples) {
+        return new TreeMap<>(samples.stream().collect(Collectors.groupingBy(x -> x.status == 0 ? "no answer" : Integer.toString(x.status),
+                Collectors.counting()))).toString();
+    }
+
+    /** name -> status of this run's user's rows in a service's database. */
+    private Map<String, String> rowsByName(String service, String sql) throws Exception {
+        Map<String, String> rows = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(services.jdbcUrl(service), "platform", "platform");
+                var s = c.prepareStatement(sql)) {
+            s.setString(1, user);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.put(r.getString(1), r.getString(2));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private String jobIdByName(String name) throws Exception {
+        JsonNode listed = find(get("/api/v1/jobs"), name);
+        if (listed != null) {
+            return listed.path("id").asText();
+        }
+        try (Connection c = DriverManager.getConnection(services.jdbcUrl("scheduler-service"), "platform", "platform");
+                var s = c.prepareStatement("select id from job where owner = ? and name = ?")) {
+            s.setString(1, user);
+            s.setString(2, name);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    private static JsonNode find(JsonNode list, String name) {
+        for (JsonNode n : list) {
+            if (n.path("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    // ---- 6. the object store down during a multipart upload and during training
+
+    private static final int STORE_DOWN_SECONDS = 15;
+
+    private void objectStoreDown() throws Exception {
+        String fault = "object store down";
+        // an upload of two 5 MiB parts: part 1 stored, then the store goes away
+        String csv = Csv.blobs(160_000, 6, 3, 25);
+        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+        int partSize = 5 * 1024 * 1024;
+        JsonNode session = send("POST", "/api/v1/datasets", Map.of("name", "store-outage", "size", bytes.length, "upload", "multipart"), 201);
+        String id = session.path("id").asText();
+        int partCount = session.path("partCount").asInt();
+        JsonNode urls = send("POST", "/api/v1/datasets/" + id + "/parts",
+                Map.of("partNumbers", IntStream.rangeClosed(1, partCount).boxed().toList()), 200).path("parts");
+        putPart(urls.get(0).path("url").asText(), bytes, 0, partSize);
+        Infra.run("stop", "s3");
+        HttpResponse<String> completeWhileDown = raw("POST", "/api/v1/datasets/" + id + "/complete", null);
+        boolean clear = completeWhileDown.statusCode() == 503 && completeWhileDown.headers().firstValue("Retry-After").isPresent()
+                && completeWhileDown.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json");
+        row(fault, "completing an upload while down: 503 + Retry-After problem", clear,
+                completeWhileDown.statusCode() + " Retry-After " + completeWhileDown.headers().firstValue("Retry-After").orElse("none")
+                        + " " + abbreviate(List.of(JSON.readTree(completeWhileDown.body()).path("title").asText(completeWhileDown.body()))));
+        Infra.run("start", "s3");
+        for (int part = 1; part < partCount; part++) {
+            putPart(urls.get(part).path("url").asText(), bytes, part * partSize, Math.min(partSize, bytes.length - part * partSize));
+        }
+        JsonNode done = send("POST", "/api/v1/datasets/" + id + "/complete", null, 200);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        row(fault, "the upload resumed after the outage: validated, the sent bytes' checksum",
+                done.path("status").asText().equals("validated") && sha.equals(done.path("sha256").asText())
+                        && done.path("rows").asLong() == 160_000,
+                done.path("status").asText() + ", " + done.path("rows").asText() + " rows, sha256 "
+                        + (sha.equals(done.path("sha256").asText()) ? "equal" : done.path("sha256").asText() + " != " + sha));
+
+        // a job whose trainer writes checkpoints while the store is away
+        String dataset = upload("store-outage-train", Csv.blobs(30_000, 6, 3, 26));
+        int epochs = 6;
+        String job = submit("store-outage", dataset, epochs, Map.of("batchSize", 16));
+        await(Duration.ofMinutes(4), "/api/v1/jobs/" + job,
+                j -> j.path("status").asText().equals("running") && j.path("epoch").asInt() >= 1);
+        Map<String, Integer> startsBefore = services.starts();
+        Infra.run("stop", "s3");
+        Thread.sleep(STORE_DOWN_SECONDS * 1000L);
+        Infra.run("start", "s3");
+        JsonNode trained = await(Duration.ofMinutes(6), "/api/v1/jobs/" + job,
+                j -> List.of("succeeded", "failed", "cancelled").contains(j.path("status").asText()));
+        List<Integer> seen = new ArrayList<>();
+        trained.path("epochHistory").forEach(e -> seen.add(e.path("epoch").asInt()));
+        row(fault, "a job training through the outage succeeded, epochs once each",
+                trained.path("status").asText().equals("succeeded") && seen.equals(IntStream.rangeClosed(1, epochs).boxed().toList()),
+                "status " + trained.path("status").asText() + " (" + trained.path("reason").asText("") + "), epochHistory " + seen
+                        + ", store down " + STORE_DOWN_SECONDS + " s");
+        List<String> corrupt = storedObjectProblems(job);
+        row(fault, "no corrupt object: checkpoints whole, model files non-empty, no service restarted",
+                corrupt.isEmpty() && services.starts().equals(startsBefore),
+                (corrupt.isEmpty() ? "models/" + job + "/ checked" : abbreviate(corrupt)) + "; process starts "
+                        + (services.starts().equals(startsBefore) ? "unchanged" : startsBefore + " -> " + services.starts()));
+    }
+
+    /**
+     * What the store holds for a job, read from the fault instance's S3Proxy folder (its filesystem
+     * backend keeps one file per object): a checkpoint folder without its completion marker, or an
+     * empty model file, is a corrupt object.
+     */
+    private static List<String> storedObjectProblems(String job) throws IOException {
+        Path root = Path.of("..", ".local", Infra.INSTANCE, "s3", "data", "models", job).toAbsolutePath().normalize();
+        List<String> problems = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return List.of(root + " does not exist");
+        }
+        Path checkpoints = root.resolve("checkpoints");
+        if (Files.isDirectory(checkpoints)) {
+            try (var epochs = Files.list(checkpoints)) {
+                for (Path epoch : epochs.toList()) {
+                    if (!Files.exists(epoch.resolve("_complete"))) {
+                        problems.add("checkpoint " + epoch.getFileName() + " has no completion marker");
+                    }
+                }
+            }
+        }
+        try (var files = Files.walk(root)) {
+            List<Path> model = files.filter(Files::isRegularFile).filter(f -> f.toString().contains("/attempt-")).toList();
+            if (model.isEmpty()) {
+                problems.add("no model files below " + root);
+            }
+            for (Path f : model) {
+                if (Files.size(f) == 0) {
+                    problems.add(root.relativize(f) + " is empty");
+                }
+            }
+        }
+        return problems;
+    }
+
+    private void putPart(String url, byte[] bytes, int from, int length) throws Exception {
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(url))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes, from, length)).build(), HttpResponse.BodyHandlers.ofString());
+        if (put.statusCode() != 200) {
+            throw new AssertionError("part PUT: " + put.statusCode() + " " + put.body());
+        }
+    }
+
+    private HttpResponse<String> raw(String method, String path, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(services.get("gateway-service").url() + path))
+                .header("X-User", user).timeout(Duration.ofSeconds(180));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 400) {
+            errorAnswers.add(r.statusCode() + " " + r.body());
+        }
+        return r;
+    }
+
+    // ---- 8. no secret in the logs, no stack trace or secret in an error answer
+
+    private void noLeaks() throws Exception {
+        String fault = "the whole run";
+        List<String> inLogs = ServiceLogs.secretsIn(LOGS);
+        row(fault, "no secret in the service logs", inLogs.isEmpty(), ServiceLogs.logs(LOGS).size() + " logs scanned for the S3 secret key "
+                + "and the database password: " + (inLogs.isEmpty() ? "none found" : abbreviate(inLogs)));
+        List<String> leaking;
+        synchronized (errorAnswers) {
+            leaking = errorAnswers.stream().filter(ServiceLogs::leaks).toList();
+        }
+        row(fault, "no stack trace, class name or secret in an error answer", leaking.isEmpty(),
+                errorAnswers.size() + " error answers scanned" + (leaking.isEmpty() ? ", none leaks" : "; " + abbreviate(leaking)));
+    }
+
+    // ---- 7. the view converges to the scheduler's state
+
+    private void viewMatchesScheduler() throws Exception {
+        String fault = "after the infrastructure faults";
+        Map<String, String> scheduler = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(services.jdbcUrl("scheduler-service"), "platform", "platform");
+                var s = c.prepareStatement("select id::text, status from job where owner = ?")) {
+            s.setString(1, user);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    scheduler.put(r.getString(1), r.getString(2));
+                }
+            }
+        }
+        List<String> differ = new ArrayList<>();
+        for (var e : scheduler.entrySet()) {
+            JsonNode j = send("GET", "/api/v1/jobs/" + e.getKey(), null, 200);
+            if (!j.path("status").asText().equalsIgnoreCase(e.getValue())) {
+                differ.add(e.getKey() + " view " + j.path("status").asText() + ", scheduler " + e.getValue());
+            }
+        }
+        row(fault, "the view shows each job in the scheduler's state", !scheduler.isEmpty() && differ.isEmpty(),
+                scheduler.size() + " jobs" + (differ.isEmpty() ? ", all equal" : "; " + abbreviate(differ)));
+    }
+
     // ---- 3. progress-service killed and its view rebuilt
 
     private void killProgressAndRebuild() throws Exception {
@@ -339,12 +743,20 @@ public final class FaultRun {
         Instant deadline = Instant.now().plusSeconds(60);
         while (true) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(services.get("gateway-service").url() + path))
-                    .header("X-User", user).timeout(Duration.ofSeconds(60));
+                    .header("X-User", user).timeout(Duration.ofSeconds(180));
             if (body != null) {
                 b.header("Content-Type", "application/json");
             }
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new AssertionError(method + " " + path + ": no answer within 180 s");
+            }
+            if (r.statusCode() >= 400) {
+                errorAnswers.add(r.statusCode() + " " + r.body());
+            }
             if (r.statusCode() == expected) {
                 return JSON.readTree(r.body());
             }

@@ -19,15 +19,21 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The packaged services as processes on the test infrastructure, like the e2e tests' Platform, but
+ * The packaged services as processes on the infrastructure Platform names (dev/faults points it at the
+ * {@code faults} instance of dev/infra), like the e2e tests' Platform, but
  * each one addressable by name so that a fault can SIGKILL it and start it again on the same port
  * and database. Timeouts of failure detection are shortened (heartbeat, watchdog) so that a run of
- * the fault suite stays within minutes; everything else is the packaged configuration.
+ * the fault suite stays within minutes, and upload parts are S3's smallest; everything else is the
+ * packaged configuration.
  */
 final class Services implements AutoCloseable {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path LOGS = Path.of("target", "fault-logs");
+    /** Where dev/faults put its snapshot of each module's quarkus-app (one folder per module); unset: the modules' own. */
+    private static final String APPS = System.getProperty("faults.apps");
+    /** Eight JVMs starting at once on a loaded 2-core machine take minutes, not seconds. */
+    private static final long STARTUP_SECONDS = Long.getLong("e2e.startup-seconds", 600);
 
     /** One service process: how to start it again, and the process now running (or dead). */
     static final class Service {
@@ -61,7 +67,8 @@ final class Services implements AutoCloseable {
             int dataset = Platform.freePort();
             int scheduler = Platform.freePort();
             int progress = Platform.freePort();
-            add("dataset-service", "dataset-service", dataset, database("dataset"), Map.of());
+            // 5 MiB parts (S3's smallest), so that a multipart upload interrupted by a store outage stays small
+            add("dataset-service", "dataset-service", dataset, database("dataset"), Map.of("DATASET_PART_SIZE", "5242880"));
             add("scheduler-service", "scheduler-service", scheduler, database("scheduler"), Map.of(
                     "SCHEDULER_HEARTBEAT_TIMEOUT", "20s",
                     "SCHEDULER_WATCHDOG_TICK", "2s",
@@ -99,6 +106,13 @@ final class Services implements AutoCloseable {
         return services.values().stream().filter(s -> s.module.equals("trainer-worker")).toList();
     }
 
+    /** How many times each service process was started: a fault the services ride out leaves it unchanged. */
+    Map<String, Integer> starts() {
+        Map<String, Integer> starts = new LinkedHashMap<>();
+        services.values().forEach(s -> starts.put(s.name, s.process.isAlive() ? s.starts : -1));
+        return starts;
+    }
+
     String jdbcUrl(String service) {
         return "jdbc:postgresql://" + Platform.POSTGRES + "/" + databaseOf.get(service);
     }
@@ -124,7 +138,8 @@ final class Services implements AutoCloseable {
     }
 
     private void start(Service s) throws IOException {
-        Path jar = ROOT.resolve(s.module).resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = APPS == null ? ROOT.resolve(s.module).resolve("target/quarkus-app/quarkus-run.jar")
+                : Path.of(APPS).resolve(s.module).resolve("quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first");
         }
@@ -138,7 +153,7 @@ final class Services implements AutoCloseable {
 
     private static void awaitReady(Service s) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plusSeconds(180);
+        Instant deadline = Instant.now().plusSeconds(STARTUP_SECONDS);
         URI ready = URI.create(s.url() + "/q/health/ready");
         while (true) {
             if (!s.process.isAlive()) {
@@ -152,7 +167,7 @@ final class Services implements AutoCloseable {
                 // still starting
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(ready + " not ready within 180 s");
+                throw new IllegalStateException(ready + " (" + s.name + ") not ready within " + STARTUP_SECONDS + " s");
             }
             Thread.sleep(250);
         }

@@ -11,8 +11,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The logs the Platform's processes wrote (target/e2e-logs): scanned for the secrets they were given. */
-final class ServiceLogs {
+/**
+ * The logs the Platform's processes wrote (target/e2e-logs; the fault run's in target/fault-logs): scanned for
+ * the secrets they were given.
+ */
+public final class ServiceLogs {
 
     static final Path DIR = Path.of("target", "e2e-logs");
     /**
@@ -29,24 +32,39 @@ final class ServiceLogs {
 
     /** Fails naming each file and line that holds a secret. */
     static void assertNoSecrets() throws IOException {
+        List<String> found = secretsIn(DIR);
+        System.out.printf("[log-scan] %d service logs in %s scanned for the S3 secret key and the database password: %s%n",
+                logs(DIR).size(), DIR, found.isEmpty() ? "none found" : found.size() + " found");
+        assertTrue(found.isEmpty(), "secrets in service logs:\n" + String.join("\n", found));
+    }
+
+    /** Each line of the {@code .log} files in {@code dir} that holds a secret, as file:line: text. */
+    public static List<String> secretsIn(Path dir) throws IOException {
         List<String> found = new ArrayList<>();
-        int files = 0;
-        try (Stream<Path> logs = Files.exists(DIR) ? Files.list(DIR) : Stream.empty()) {
-            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
-                files++;
-                List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
-                for (int i = 0; i < lines.size(); i++) {
-                    for (Pattern secret : SECRETS) {
-                        if (secret.matcher(lines.get(i)).find()) {
-                            found.add(log.getFileName() + ":" + (i + 1) + ": " + abbreviate(lines.get(i)));
-                        }
-                    }
+        for (Path log : logs(dir)) {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < lines.size(); i++) {
+                if (holdsSecret(lines.get(i))) {
+                    found.add(log.getFileName() + ":" + (i + 1) + ": " + abbreviate(lines.get(i)));
                 }
             }
         }
-        System.out.printf("[log-scan] %d service logs in %s scanned for the S3 secret key and the database password: %s%n",
-                files, DIR, found.isEmpty() ? "none found" : found.size() + " found");
-        assertTrue(found.isEmpty(), "secrets in service logs:\n" + String.join("\n", found));
+        return found;
+    }
+
+    /** Whether an answer to a client holds a stack frame, an exception class, a framework package or a secret. */
+    public static boolean leaks(String answer) {
+        return Api.LEAK.matcher(answer).find() || holdsSecret(answer);
+    }
+
+    public static boolean holdsSecret(String text) {
+        return SECRETS.stream().anyMatch(secret -> secret.matcher(text).find());
+    }
+
+    public static List<Path> logs(Path dir) throws IOException {
+        try (Stream<Path> logs = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+            return logs.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+        }
     }
 
     private static String abbreviate(String line) {
