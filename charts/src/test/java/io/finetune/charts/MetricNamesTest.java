@@ -2,8 +2,6 @@ package io.finetune.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,7 +24,8 @@ import org.junit.jupiter.params.provider.FieldSource;
  * really exports: the meters each module's code registers with Micrometer (read from its sources and
  * named as Micrometer's Prometheus registry names them), plus the Quarkus and Micrometer built-ins
  * that docs/metrics.md lists. docs/metrics.md itself is held to the code: each of the platform's
- * metrics it lists must be registered by the service it says exports it.
+ * metrics it lists must be registered by the service it says exports it. (e2e-tests' EndToEndTest
+ * checks the same names against the running services' /q/metrics, through {@link ChartQueries}.)
  */
 class MetricNamesTest {
 
@@ -35,9 +34,6 @@ class MetricNamesTest {
     static final Path METRICS_DOC = PROJECT.resolve("docs").resolve("metrics.md");
 
     private static final Pattern DOCUMENTED = Pattern.compile("`([a-z_:][a-z0-9_:]*)`(?:, `(_\\w+)`)?(?:, `(_\\w+)`)?");
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Set<String> PROMQL_WORDS = Set.of("and", "or", "unless", "by", "without", "on", "ignoring",
-            "group_left", "group_right", "bool", "offset", "inf", "nan");
     /** A meter's name in Micrometer's dotted style. */
     private static final String METER_NAME = "\"([a-z][a-z0-9]*(?:\\.[a-z0-9]+)+)\"";
     /** {@code Counter.builder("a.b")} and the like. */
@@ -51,12 +47,12 @@ class MetricNamesTest {
     @ParameterizedTest
     @FieldSource("VALUES_FILES")
     void rulesAndDashboardsNameOnlyExportedMetrics(String valuesFile) throws IOException {
-        Map<String, String> expressions = expressions(RenderedChart.of(valuesFile));
+        Map<String, String> expressions = ChartQueries.expressions(RenderedChart.of(valuesFile).objects);
         Set<String> exported = new TreeSet<>(registeredMetrics().keySet());
         exported.addAll(builtInMetrics());
 
         assertThat(expressions).as("PromQL expressions found").hasSizeGreaterThan(20);
-        expressions.forEach((where, expr) -> assertThat(metricNames(expr))
+        expressions.forEach((where, expr) -> assertThat(ChartQueries.metricNames(expr))
                 .as("%s: %s names a metric no service exports", where, expr).isNotEmpty().isSubsetOf(exported));
     }
 
@@ -66,7 +62,7 @@ class MetricNamesTest {
         List<String> missing = new ArrayList<>();
         for (String[] row : platformMetricRows()) {
             String name = row[0];
-            String series = row[1].equals("histogram") ? name + "_count" : name;
+            String series = row[1].equals("histogram") || row[1].equals("timer") ? name + "_count" : name;
             String module = row[2];
             if (!module.equals(registered.get(series))) {
                 missing.add(name + " (" + row[1] + ", documented as exported by " + module + ", registered by "
@@ -81,7 +77,7 @@ class MetricNamesTest {
     void anExpressionNamingAnUnknownMetricIsCaught() throws IOException {
         Set<String> exported = new TreeSet<>(registeredMetrics().keySet());
         exported.addAll(builtInMetrics());
-        Set<String> named = metricNames("max by (owner, model) (finetune_model_latest_validation_accuracy)"
+        Set<String> named = ChartQueries.metricNames("max by (owner, model) (finetune_model_latest_validation_accuracy)"
                 + " < finetune_model_latest_validation_acuracy - 0.02");
 
         assertThat(named).filteredOn(n -> !exported.contains(n)).containsExactly("finetune_model_latest_validation_acuracy");
@@ -89,10 +85,10 @@ class MetricNamesTest {
 
     @Test
     void readsMetricNamesOutOfPromql() {
-        assertThat(metricNames("sum by (lane) (rate(finetune_queue_wait_seconds_bucket{lane=~\"a|b\"}[$__rate_interval]))"
+        assertThat(ChartQueries.metricNames("sum by (lane) (rate(finetune_queue_wait_seconds_bucket{lane=~\"a|b\"}[$__rate_interval]))"
                 + " / on (lane) group_left finetune_slots unless time() - x_total offset 5m > 0.5"))
                 .containsExactlyInAnyOrder("finetune_queue_wait_seconds_bucket", "finetune_slots", "x_total");
-        assertThat(metricNames("label_values(jvm_threads_live_threads, service)")).containsExactly("jvm_threads_live_threads");
+        assertThat(ChartQueries.metricNames("label_values(jvm_threads_live_threads, service)")).containsExactly("jvm_threads_live_threads");
     }
 
     @Test
@@ -107,50 +103,6 @@ class MetricNamesTest {
         assertThat(registrations("gauge(modelTimestamps, tags, \"finetune.model.latest.registered.timestamp.seconds\", \"d\", tags)"
                 + ".set(1);")).containsExactly("finetune_model_latest_registered_timestamp_seconds");
         assertThat(registrations("String key = \"finetune.not.a.meter\"; registry.gauge(name, value);")).isEmpty();
-    }
-
-    /** Every PromQL expression of the rendered chart: alert rules, dashboard queries and template variables. */
-    static Map<String, String> expressions(RenderedChart chart) throws IOException {
-        Map<String, String> expressions = new TreeMap<>();
-        chart.ofKind("PrometheusRule").forEach(rule -> rule.path("spec").path("groups").forEach(group ->
-                group.path("rules").forEach(r -> expressions.put("alert " + r.path("alert").asText(), r.path("expr").asText()))));
-        ObjectMapper json = new ObjectMapper();
-        for (JsonNode configMap : chart.ofKind("ConfigMap").filter(c -> c.path("metadata").path("labels").has("grafana_dashboard")).toList()) {
-            for (JsonNode file : configMap.path("data")) {
-                JsonNode dashboard = json.readTree(file.asText());
-                List<JsonNode> queries = new ArrayList<>(dashboard.findValues("expr"));
-                dashboard.path("templating").path("list").forEach(v -> queries.add(v.path("definition")));
-                int i = 0;
-                for (JsonNode query : queries) {
-                    if (!query.asText().isEmpty()) {
-                        expressions.put(dashboard.path("uid").asText() + " #" + i++, query.asText());
-                    }
-                }
-            }
-        }
-        return expressions;
-    }
-
-    /** Metric names of a PromQL expression: identifiers that are neither functions, keywords, labels nor durations. */
-    static Set<String> metricNames(String expr) {
-        String stripped = expr
-                .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
-                .replaceAll("\\{[^}]*}", " ")
-                .replaceAll("\\[[^]]*]", " ")
-                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ")
-                .replaceAll("\\boffset\\s+\\w+", " ")
-                .replaceAll("label_values\\(([^,]+),[^)]*\\)", "$1");
-        Set<String> names = new TreeSet<>();
-        Matcher m = IDENTIFIER.matcher(stripped);
-        while (m.find()) {
-            String word = m.group();
-            boolean function = stripped.substring(m.end()).stripLeading().startsWith("(");
-            boolean number = m.start() > 0 && Character.isDigit(stripped.charAt(m.start() - 1));
-            if (!function && !number && !PROMQL_WORDS.contains(word.toLowerCase())) {
-                names.add(word);
-            }
-        }
-        return names;
     }
 
     /** Prometheus series name -> the module whose main sources register the meter. */

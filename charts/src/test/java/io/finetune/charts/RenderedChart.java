@@ -1,16 +1,12 @@
 package io.finetune.charts;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.marcnuri.helm.Helm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,15 +16,8 @@ import java.util.stream.Stream;
 final class RenderedChart {
 
     static final Path CHART = Path.of("finetune-platform").toAbsolutePath();
-    /** The values files the chart is tested with: its defaults and the GPU production example. */
-    static final List<String> VALUES_FILES = List.of("values.yaml", "values-gpu-production.yaml");
-    static final String RELEASE = "ft";
-    static final String NAMESPACE = "finetune";
-    /** helm template defaults to Kubernetes 1.20, below the chart's kubeVersion. */
-    static final String KUBE_VERSION = "1.31.0";
-
-    /** Duplicate keys fail: the API server's strict field validation rejects them. */
-    static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    static final List<String> VALUES_FILES = ChartQueries.VALUES_FILES;
+    static final ObjectMapper YAML = ChartQueries.YAML;
     private static final Map<String, RenderedChart> CACHE = new ConcurrentHashMap<>();
 
     final String valuesFile;
@@ -46,23 +35,7 @@ final class RenderedChart {
     }
 
     private static RenderedChart render(String valuesFile) {
-        String manifest = new Helm(CHART).template()
-                .withName(RELEASE)
-                .withNamespace(NAMESPACE)
-                .withKubeVersion(KUBE_VERSION)
-                .withValuesFile(CHART.resolve(valuesFile))
-                .call();
-        List<JsonNode> objects = new ArrayList<>();
-        try (var parser = YAML.getFactory().createParser(manifest)) {
-            YAML.readValues(parser, JsonNode.class).forEachRemaining(node -> {
-                if (node != null && !node.isNull() && !node.isEmpty()) {
-                    objects.add(node);
-                }
-            });
-            return new RenderedChart(valuesFile, mergedValues(valuesFile), List.copyOf(objects));
-        } catch (IOException e) {
-            throw new UncheckedIOException("helm template with " + valuesFile + " produced unreadable YAML", e);
-        }
+        return new RenderedChart(valuesFile, mergedValues(valuesFile), ChartQueries.render(CHART, valuesFile));
     }
 
     /** The chart's defaults overlaid with the values file, as Helm merges them. */
