@@ -202,3 +202,19 @@ export async function followStream(path: string, onEvent: (name: string, data: s
     }
   }
 }
+
+/** A webhook of the user (docs/webhooks.md); {@code secret} only in the answer that created it, when generated. */
+export interface Webhook { id: string; url: string; createdAt: string; secret?: string }
+
+export interface WebhookDelivery {
+  id: string; eventId: string; eventType: string; jobId: string; status: 'pending' | 'delivered' | 'failed';
+  attempts: number; nextAttemptAt: string | null; lastStatus: number | null; lastError: string | null;
+  deliveredAt: string | null; createdAt: string;
+}
+
+export const webhooksApi = {
+  list: () => request<Webhook[]>('GET', '/webhooks'),
+  create: (url: string, secret?: string) => request<Webhook>('POST', '/webhooks', secret ? { url, secret } : { url }),
+  remove: (id: string) => request<void>('DELETE', `/webhooks/${id}`),
+  deliveries: (id: string) => request<WebhookDelivery[]>('GET', `/webhooks/${id}/deliveries`),
+};

@@ -1,5 +1,6 @@
 // Hash routes, so that the gateway serves one page and navigating never reloads it:
-// #/new (execution), #/jobs (list), #/jobs/<id> (detail), #/models (models), #/models/<name> (one model).
+// #/new (execution), #/jobs (list), #/jobs/<id> (detail), #/models (models), #/models/<name> (one model),
+// #/webhooks (webhooks and their deliveries).
 import './style.css';
 import { currentUser, setCurrentUser } from './api';
 import { h, replace } from './dom';
@@ -7,6 +8,8 @@ import { detailScreen } from './views/detail';
 import { executeScreen } from './views/execute';
 import { listScreen } from './views/list';
 import { modelScreen, modelsScreen } from './views/models';
+import { webhooksScreen } from './views/webhooks';
+import { notifyFinishedJobs } from './notify';
 
 const main = document.getElementById('main')!;
 const userInput = document.getElementById('user') as HTMLInputElement;
@@ -30,6 +33,7 @@ function route(): void {
   const shown = path === '/new' ? executeScreen(main, signal)
     : detail ? Promise.resolve(detailScreen(main, signal, detail[1]))
     : path === '/models' ? modelsScreen(main, signal)
+    : path === '/webhooks' ? webhooksScreen(main, signal)
     : model ? Promise.resolve().then(() => modelScreen(main, signal, decodeURIComponent(model[1])))
     : Promise.resolve(listScreen(main, signal, params.get('created')));
   shown.catch((e: Error) => replace(main, h('div', { class: 'problem' }, e.message)));
@@ -38,12 +42,15 @@ function route(): void {
 userInput.value = currentUser();
 userInput.addEventListener('change', () => {
   setCurrentUser(userInput.value);
+  notifyFinishedJobs();
   route();
 });
 document.getElementById('identity')!.addEventListener('submit', (e) => {
   e.preventDefault();
   setCurrentUser(userInput.value);
+  notifyFinishedJobs();
   route();
 });
 window.addEventListener('hashchange', route);
+if (currentUser()) notifyFinishedJobs();
 route();

@@ -3,8 +3,16 @@ package io.finetune.e2e.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.finetune.e2e.Platform;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +38,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web UI in a real headless Chromium against the five packaged services: a new user creates a
  * job with an upload and watches it train to the end on the list screen without reloading, is told
- * when a job name is taken, and sees a bad dataset's problems with their line numbers.
+ * when a job name is taken, and sees a bad dataset's problems with their line numbers. A notification
+ * tells that the job finished while the page is open, and a webhook added on the webhooks screen gets
+ * the signed POST (a receiver on loopback) that its delivery log then shows.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiTest {
@@ -40,11 +50,23 @@ class WebUiTest {
 
     private static Platform platform;
     private static Browser browser;
+    /** A webhook receiver on loopback: the signature header and body of every POST. */
+    private static HttpServer receiver;
+    private static final List<String[]> received = new CopyOnWriteArrayList<>();
+    private static String webhookSecret;
     @TempDir
     static Path files;
 
     @BeforeAll
     static void start() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            received.add(new String[] {exchange.getRequestHeaders().getFirst("X-Finetune-Signature"),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)});
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
         platform = new Platform();
         browser = new Browser();
         // Sign in as the local run does: the user field, kept in localStorage, sent as X-User.
@@ -56,6 +78,9 @@ class WebUiTest {
 
     @AfterAll
     static void stop() throws Exception {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
         if (browser != null) {
             browser.close();
         }
@@ -68,6 +93,25 @@ class WebUiTest {
     void noConsoleErrors() {
         List<String> errors = browser.consoleErrors();
         assertEquals(List.of(), errors, "the page logged errors");
+    }
+
+    @Test
+    @Order(0)
+    void addAWebhookOnTheWebhooksScreen() {
+        open("#/webhooks");
+        WebElement url = await().until(ExpectedConditions.elementToBeClickable(By.id("webhook-url")));
+        url.sendKeys("ftp://127.0.0.1/hook");
+        browser.driver.findElement(By.id("webhook-add")).click();
+        await().until(ExpectedConditions.textToBe(By.id("webhook-url-error"), "must be an http or https URL"));
+
+        url.clear();
+        String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        url.sendKeys(hook);
+        browser.driver.findElement(By.id("webhook-add")).click();
+        webhookSecret = await().until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-secret-value"))).getText();
+        assertTrue(webhookSecret.startsWith("whsec_"), webhookSecret);
+        await().until(ExpectedConditions.textToBe(By.cssSelector("#webhooks td.url"), hook));
+        browser.screenshot("0-webhooks");
     }
 
     @Test
@@ -98,6 +142,12 @@ class WebUiTest {
         new WebDriverWait(browser.driver, Duration.ofSeconds(150)).pollingEvery(Duration.ofMillis(250))
                 .ignoring(StaleElementReferenceException.class)
                 .until(ExpectedConditions.attributeToBe(row, "data-status", "succeeded"));
+        // Told while the page is open: a notification in a polite live region, on every screen.
+        WebElement note = await().until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#notifications .toast[data-status='succeeded']")));
+        assertEquals("Job " + JOB + " succeeded.", note.findElement(By.tagName("span")).getText());
+        assertEquals("polite", browser.driver.findElement(By.id("notifications")).getDomAttribute("aria-live"));
+        browser.screenshot("2-notification");
         assertEquals("3 / 3", await().until(d -> d.findElement(row).findElement(By.className("epochs")).getText()));
         assertTrue(await().until(d -> d.findElement(row).findElement(By.className("accuracy")).getText()).endsWith("%"));
         assertEquals(Boolean.TRUE, browser.driver.executeScript("return window.notReloaded === true"),
@@ -136,6 +186,31 @@ class WebUiTest {
         WebElement problems = await().until(ExpectedConditions.visibilityOfElementLocated(By.id("dataset-problems")));
         assertTrue(problems.getText().contains("line 5"), problems.getText());
         browser.screenshot("5-bad-dataset");
+    }
+
+    @Test
+    @Order(4)
+    void theWebhookGotTheSignedPostAndItsLogShowsIt() throws Exception {
+        // The job of test 1 succeeded: its delivery is made by progress-service's worker.
+        new WebDriverWait(browser.driver, Duration.ofSeconds(60)).until(d -> received.stream()
+                .anyMatch(r -> r[1].contains("\"type\":\"job.succeeded\"") && r[1].contains(JOB)));
+        for (String[] post : received) {
+            Pattern signature = Pattern.compile("t=(\\d+),v1=([0-9a-f]{64})");
+            var m = signature.matcher(post[0]);
+            assertTrue(m.matches(), post[0]);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(webhookSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            assertEquals(HexFormat.of().formatHex(mac.doFinal((m.group(1) + "." + post[1]).getBytes(StandardCharsets.UTF_8))),
+                    m.group(2), "the HMAC of t.body with the secret shown once");
+        }
+        open("#/webhooks");
+        // Read the log again until the worker has recorded the answer.
+        await().until(d -> {
+            d.findElement(By.cssSelector("#webhooks button")).click();
+            return "delivered".equals(d.findElement(By.cssSelector("#webhook-deliveries tr[data-delivery]"))
+                    .getDomAttribute("data-status"));
+        });
+        browser.screenshot("6-webhook-deliveries");
     }
 
     private static void open(String route) {
