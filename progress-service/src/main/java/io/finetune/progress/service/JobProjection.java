@@ -54,18 +54,23 @@ public class JobProjection {
     private static final String JOB_UPSERT = """
             insert into job_view as v (id, owner, name, status, reason, recipe, dataset_id, epochs, hyperparameters,
                                        lane, priority_class, attempt, created_at, queued_at, started_at,
-                                       finished_at, job_sequence)
-            values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?)
+                                       finished_at, job_sequence, kind, model, model_version, result_uri)
+            values (?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict (id) do update set
                 created_at = least(v.created_at, excluded.created_at),
                 queued_at = least(v.queued_at, excluded.queued_at),
                 started_at = least(v.started_at, excluded.started_at)
             """;
-    /** The scheduler's facts, only from a newer transition: a late event never regresses the row. */
+    /**
+     * The scheduler's facts, only from a newer transition: a late event never regresses the row. An event
+     * that does not state the kind (null) keeps what is known; the prediction fields only ever get set.
+     */
     private static final String JOB_TRANSITION = """
             update job_view set owner = ?, name = ?, status = ?, reason = ?, recipe = ?, dataset_id = ?, epochs = ?,
                                 hyperparameters = cast(? as jsonb), lane = ?, priority_class = ?, attempt = ?,
-                                finished_at = ?, job_sequence = ?
+                                finished_at = ?, job_sequence = ?, kind = coalesce(?, kind),
+                                model = coalesce(?, model), model_version = coalesce(?, model_version),
+                                result_uri = coalesce(?, result_uri)
             where id = ? and job_sequence < ?
             """;
     /**
@@ -213,7 +218,11 @@ public class JobProjection {
                 setTime(upsert, i++, status == JobStatus.QUEUED ? e.time() : null);
                 setTime(upsert, i++, status == JobStatus.RUNNING ? e.time() : null);
                 setTime(upsert, i++, status.isTerminal() ? e.time() : null);
-                upsert.setLong(i, e.sequence());
+                upsert.setLong(i++, e.sequence());
+                upsert.setString(i++, e.kind());
+                upsert.setString(i++, e.model());
+                upsert.setObject(i++, e.modelVersion(), Types.INTEGER);
+                upsert.setString(i, e.resultUri());
                 upsert.addBatch();
 
                 i = 1;
@@ -230,6 +239,10 @@ public class JobProjection {
                 transition.setInt(i++, e.attempt());
                 setTime(transition, i++, status.isTerminal() ? e.time() : null);
                 transition.setLong(i++, e.sequence());
+                transition.setString(i++, e.kind());
+                transition.setString(i++, e.model());
+                transition.setObject(i++, e.modelVersion(), Types.INTEGER);
+                transition.setString(i++, e.resultUri());
                 transition.setObject(i++, e.jobId());
                 transition.setLong(i, e.sequence());
                 transition.addBatch();

@@ -16,6 +16,10 @@ import java.util.UUID;
  * @param model the model the job trained a version of, once that version is registered (models.events
  *        names it; jobs.events does not), else null
  * @param modelVersion the version the job's success registered, else null
+ * @param kind {@code training} or {@code prediction}; a prediction job's {@code model} and
+ *        {@code modelVersion} are the version it predicts with (from jobs.events)
+ * @param resultUri a succeeded prediction job's predictions file ({@code s3://bucket/key}); the gateway hands
+ *        out a download URL for it
  */
 public record JobSummary(
         UUID id,
@@ -39,5 +43,7 @@ public record JobSummary(
         String modelUri,
         String errorKind,
         String model,
-        Integer modelVersion) {
+        Integer modelVersion,
+        String kind,
+        String resultUri) {
 }

@@ -52,7 +52,8 @@ public class JobViewService {
                         where q.status = 'queued' and q.lane = v.lane
                           and (q.queued_at, q.id) < (v.queued_at, v.id)) end as position,
                    e.epoch, e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy,
-                   mv.model, mv.version as model_version
+                   coalesce(mv.model, v.model) as model, coalesce(mv.version, v.model_version) as model_version,
+                   coalesce(v.kind, 'training') as kind, v.result_uri
             """;
     private static final String SUMMARY_FROM = """
             from job_view v
@@ -230,7 +231,8 @@ public class JobViewService {
                 rs.getObject("epoch", Integer.class), rs.getObject("epochs", Integer.class),
                 real(rs, "train_loss"), real(rs, "train_accuracy"), real(rs, "validation_loss"),
                 real(rs, "validation_accuracy"), rs.getString("model_uri"), rs.getString("error_kind"),
-                rs.getString("model"), rs.getObject("model_version", Integer.class));
+                rs.getString("model"), rs.getObject("model_version", Integer.class), rs.getString("kind"),
+                rs.getString("result_uri"));
     }
 
     private Map<String, Object> hyperparameters(ResultSet rs) throws SQLException {

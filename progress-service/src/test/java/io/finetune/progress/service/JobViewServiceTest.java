@@ -163,6 +163,46 @@ class JobViewServiceTest {
     }
 
     /** Publishes the events and waits until the projection has applied each of them (heartbeats aside). */
+    @Test
+    void aPredictionJobShowsItsKindTheVersionItPredictsWithAndItsResult() {
+        String owner = "user-" + UUID.randomUUID();
+        UUID jobId = UUID.randomUUID();
+        UUID datasetId = UUID.randomUUID();
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String result = "s3://predictions/" + jobId + "/attempt-1/predictions.csv";
+        java.util.function.BiFunction<Long, JobStatus, JobEvent> transition = (seq, status) -> new JobEvent(
+                UUID.randomUUID(), JobEvent.typeFor(status), t0.plusSeconds(seq), seq, jobId, owner, "score-today",
+                status, null, datasetId, "tabular-classification", 0, Map.of(), 1, "cpu", "production", "prediction",
+                "health", 2, status == JobStatus.SUCCEEDED ? result : null);
+        List<PlatformEvent> events = new ArrayList<>(List.of(transition.apply(1L, JobStatus.QUEUED),
+                transition.apply(2L, JobStatus.DISPATCHED), transition.apply(3L, JobStatus.RUNNING)));
+        events.add(new TrainingEvent(UUID.randomUUID(), TrainingEvent.SUCCEEDED, t0.plusSeconds(4),
+                TrainingEvent.sequenceBase(1) + 2, jobId, owner, 1, "worker-1", "cpu", null, 0, null, null, null, null,
+                null, 900L, null, null, null, null, null, result));
+        events.add(transition.apply(4L, JobStatus.SUCCEEDED));
+        // a later fact about the job that does not state its kind (as an older scheduler's) changes none of it
+        events.add(new JobEvent(UUID.randomUUID(), "job.sla-missed", t0.plusSeconds(5), 5, jobId, owner,
+                "score-today", JobStatus.SUCCEEDED, "late", datasetId, "tabular-classification", 0, Map.of(), 1, "cpu",
+                "production"));
+        publishAndAwait(events);
+
+        Map<String, Object> view = detail(owner, jobId);
+        assertEquals("prediction", view.get("kind"));
+        assertEquals("succeeded", view.get("status"));
+        assertEquals("health", view.get("model"));
+        assertEquals(2, view.get("modelVersion"));
+        assertEquals(result, view.get("resultUri"));
+        assertEquals("cpu", view.get("lane"));
+        Map<String, Object> listed = list(owner).get(0);
+        assertEquals("prediction", listed.get("kind"));
+        assertEquals(result, listed.get("resultUri"));
+
+        TestEvents training = TestEvents.forNewJob(owner, Instant.now());
+        publishAndAwait(training.happyPath());
+        assertEquals("training", detail(owner, training.jobId()).get("kind"));
+        assertEquals(null, detail(owner, training.jobId()).get("resultUri"));
+    }
+
     private void publishAndAwait(List<? extends PlatformEvent> events) {
         try {
             for (PlatformEvent event : events) {
