@@ -35,7 +35,12 @@ export interface Job {
   epoch: number | null; epochs: number | null;
   trainLoss: number | null; trainAccuracy: number | null;
   validationLoss: number | null; validationAccuracy: number | null; modelUri: string | null;
+  /** 'training' or 'prediction'; a prediction job predicts with model version modelVersion. */
+  kind?: string; model?: string | null; modelVersion?: number | null; resultUri?: string | null;
 }
+
+/** Where to download a succeeded prediction job's file: a presigned URL, valid until expiresAt. */
+export interface PredictionsDownload { jobId: string; url: string; expiresAt: string }
 
 export interface EpochEntry {
   epoch: number; trainLoss: number | null; trainAccuracy: number | null;
@@ -167,6 +172,7 @@ export const api = {
   submitJob: (job: SubmitJob, idempotencyKey: string) =>
     request<Job>('POST', '/jobs', job, { 'Idempotency-Key': idempotencyKey }),
   cancelJob: (id: string) => request<Job>('POST', `/jobs/${id}/cancel`),
+  predictions: (id: string) => request<PredictionsDownload>('GET', `/jobs/${id}/predictions`),
   models: () => request<Model[]>('GET', '/models'),
   model: (name: string) => request<ModelDetail>('GET', `/models/${segment(name)}`),
   modelVersion: (name: string, version: number | 'latest') =>

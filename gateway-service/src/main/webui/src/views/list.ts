@@ -32,6 +32,23 @@ export function listScreen(main: HTMLElement, signal: AbortSignal, created: stri
   const body = h('tbody', {});
   const error = h('div', { id: 'list-error', role: 'alert' });
 
+  /** The file is in the store: the API answers a short-lived presigned URL, which the browser then opens. */
+  function downloadButton(job: Job): HTMLButtonElement {
+    const button = h('button', { type: 'button', class: 'small', 'data-download': job.id,
+      'aria-label': `Download the predictions of ${job.name}` }, 'Download');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        window.location.assign((await api.predictions(job.id)).url);
+      } catch (e) {
+        button.replaceWith(h('span', { class: 'error' }, (e as Error).message));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return button;
+  }
+
   async function cancel(job: Job, button: HTMLButtonElement): Promise<void> {
     button.disabled = true;
     try {
@@ -64,16 +81,20 @@ export function listScreen(main: HTMLElement, signal: AbortSignal, created: stri
       cancelButton.addEventListener('click', () => cancel(j, cancelButton));
       const epochs = j.epochs ?? 0;
       const epoch = j.epoch ?? 0;
+      const prediction = j.kind === 'prediction';
       return h('tr', { 'data-job': j.id, 'data-name': j.name, 'data-status': j.status, class: j.id === created ? 'created' : '' },
         h('td', {}, h('a', { href: `#/jobs/${j.id}` }, j.name)),
         h('td', { class: 'status' }, statusBadge(j.status), j.reason ? h('div', { class: 'hint' }, j.reason) : null),
         h('td', {}, formatTime(j.startedAt)),
         h('td', {}, formatTime(j.finishedAt)),
-        h('td', { class: 'progress' },
-          h('progress', { max: Math.max(epochs, 1), value: epoch, 'aria-label': `${j.name}: epoch ${epoch} of ${epochs}` }),
-          h('span', { class: 'epochs' }, `${epoch} / ${epochs}`)),
-        h('td', { class: 'num accuracy' }, formatPercent(j.validationAccuracy ?? j.trainAccuracy)),
-        h('td', {}, TERMINAL.has(j.status) ? null : cancelButton));
+        prediction
+          ? h('td', { class: 'progress hint' }, `predictions of ${j.model} v${j.modelVersion}`)
+          : h('td', { class: 'progress' },
+            h('progress', { max: Math.max(epochs, 1), value: epoch, 'aria-label': `${j.name}: epoch ${epoch} of ${epochs}` }),
+            h('span', { class: 'epochs' }, `${epoch} / ${epochs}`)),
+        h('td', { class: 'num accuracy' }, prediction ? null : formatPercent(j.validationAccuracy ?? j.trainAccuracy)),
+        h('td', {}, !TERMINAL.has(j.status) ? cancelButton
+          : prediction && j.status === 'succeeded' ? downloadButton(j) : null));
     }));
     if (!shown.length) {
       replace(body, h('tr', {}, h('td', { colspan: 7, class: 'hint' },

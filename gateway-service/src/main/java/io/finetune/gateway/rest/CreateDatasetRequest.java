@@ -12,6 +12,8 @@ import jakarta.validation.constraints.Positive;
  * @param contentType the file's media type (optional), e.g. {@code text/csv}
  * @param upload {@code single} or {@code multipart} (optional; by default multipart for a file larger than one part)
  * @param source an object to import instead of an upload (then without size, contentType and upload)
+ * @param purpose {@code training} (the default: rows with a {@code label}) or {@code prediction} (the rows a
+ *        prediction job predicts; the label column optional)
  */
 public record CreateDatasetRequest(
         @NotNull(message = "is required")
@@ -24,5 +26,7 @@ public record CreateDatasetRequest(
         @Pattern(regexp = "single|multipart", message = "must be \"single\" or \"multipart\"")
         String upload,
         @Valid
-        ImportSource source) {
+        ImportSource source,
+        @Pattern(regexp = "training|prediction", message = "must be \"training\" or \"prediction\"")
+        String purpose) {
 }

@@ -80,14 +80,18 @@ public class JobResource {
     @APIResponse(responseCode = "422", description = "Invalid fields, or a dataset that cannot be trained on (rejected, upload not completed)")
     public Response submit(@HeaderParam(Downstream.IDEMPOTENCY_KEY) String idempotencyKey,
             @Valid @NotNull(message = "a JSON body is required") SubmitJobRequest body, @Context UriInfo uri) {
-        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields",
-                    List.of(new Problem.FieldError(Downstream.IDEMPOTENCY_KEY, "must be 1 to 255 printable ASCII characters")));
-        }
+        checkIdempotencyKey(idempotencyKey);
         JsonNode job = jobs.submit(user.id(), idempotencyKey, body);
         return Response.created(uri.getAbsolutePathBuilder().path(job.path("id").asText()).build())
                 .entity(job)
                 .build();
+    }
+
+    static void checkIdempotencyKey(String idempotencyKey) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields",
+                    List.of(new Problem.FieldError(Downstream.IDEMPOTENCY_KEY, "must be 1 to 255 printable ASCII characters")));
+        }
     }
 
     @GET
@@ -139,6 +143,18 @@ public class JobResource {
     public Response cancel(@PathParam("id") UUID id) {
         RestResponse<JsonNode> answer = jobs.cancel(user.id(), id);
         return Response.status(answer.getStatus()).entity(answer.getEntity()).build();
+    }
+
+    @GET
+    @Path("/{id}/predictions")
+    @Operation(summary = "Where to download a prediction job's predictions: a presigned URL, valid a short while",
+            description = "Answers {jobId, url, expiresAt}; GET the url (no credentials) before expiresAt for the CSV "
+                    + "file: the dataset's columns, predicted_label and p_<class> per class, one line per row.")
+    @APIResponse(responseCode = "200", description = "The URL and when it expires")
+    @APIResponse(responseCode = "404", description = "No such prediction job of this user")
+    @APIResponse(responseCode = "409", description = "The job has not succeeded (yet)")
+    public JsonNode predictions(@PathParam("id") UUID id) {
+        return jobs.predictions(user.id(), id);
     }
 
     @GET

@@ -4,18 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.gateway.security.CurrentUser;
+import io.finetune.gateway.client.Downstream;
+import io.finetune.gateway.service.JobService;
 import io.finetune.gateway.service.ModelService;
 import io.quarkus.security.Authenticated;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -23,8 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The user's models and their versions (progress-service's models view) and predictions
- * (serving-service). Names and versions are checked here before any call: one that no model can
+ * The user's models and their versions (progress-service's models view), predictions
+ * (serving-service) and prediction jobs (scheduler-service). Names and versions are checked here before any call: one that no model can
  * have is a 404 without asking anyone, and nothing but a plain name segment reaches an owning service.
  */
 @Path("/api/v1/models")
@@ -43,10 +49,12 @@ public class ModelResource {
     private static final Pattern VERSION = Pattern.compile("latest|[1-9][0-9]{0,9}");
 
     private final ModelService models;
+    private final JobService jobs;
     private final CurrentUser user;
 
-    public ModelResource(ModelService models, CurrentUser user) {
+    public ModelResource(ModelService models, JobService jobs, CurrentUser user) {
         this.models = models;
+        this.jobs = jobs;
         this.user = user;
     }
 
@@ -95,6 +103,30 @@ public class ModelResource {
         }
         checkInputs(body);
         return models.predict(user.id(), model, version, body);
+    }
+
+    @POST
+    @Path("/{name}/predictions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Predict every row of a dataset with a version of the model (default: latest), as a job",
+            description = "Creates a job of kind prediction: queued with the other jobs on the cpu lane, listed in "
+                    + "/api/v1/jobs; when it has succeeded, GET /api/v1/jobs/{id}/predictions gives the file's URL. "
+                    + "The dataset needs a column for each input of the version's card.schema.inputs.")
+    @APIResponse(responseCode = "201", description = "The job, queued or waiting for its dataset's validation")
+    @APIResponse(responseCode = "400", description = "The body is not valid JSON")
+    @APIResponse(responseCode = "404", description = "No such model, version or dataset of this user")
+    @APIResponse(responseCode = "409", description = "The user already has a job of this name")
+    @APIResponse(responseCode = "422", description = "Invalid fields, or a dataset that cannot be predicted: rejected, "
+            + "not uploaded, or without a column the model reads (named)")
+    public Response submitPrediction(@PathParam("name") String name,
+            @HeaderParam(Downstream.IDEMPOTENCY_KEY) String idempotencyKey,
+            @Valid @NotNull(message = "a JSON body such as {\"datasetId\": \"...\"} is required")
+            SubmitPredictionRequest body, @Context UriInfo uri) {
+        JobResource.checkIdempotencyKey(idempotencyKey);
+        JsonNode job = jobs.submitPrediction(user.id(), idempotencyKey, known(name), body);
+        return Response.created(uri.getBaseUriBuilder().path("api/v1/jobs").path(job.path("id").asText()).build())
+                .entity(job)
+                .build();
     }
 
     private static String known(String name) {

@@ -7,9 +7,11 @@ import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.common.recipes.Recipe;
 import io.finetune.gateway.client.Downstream;
+import io.finetune.gateway.client.PredictionClient;
 import io.finetune.gateway.client.ProgressClient;
 import io.finetune.gateway.client.SchedulerClient;
 import io.finetune.gateway.rest.SubmitJobRequest;
+import io.finetune.gateway.rest.SubmitPredictionRequest;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -35,11 +37,14 @@ public class JobService {
     private final DatasetService datasets;
     private final SchedulerClient scheduler;
     private final ProgressClient progress;
+    private final PredictionClient predictions;
 
-    public JobService(DatasetService datasets, @RestClient SchedulerClient scheduler, @RestClient ProgressClient progress) {
+    public JobService(DatasetService datasets, @RestClient SchedulerClient scheduler, @RestClient ProgressClient progress,
+            @RestClient PredictionClient predictions) {
         this.datasets = datasets;
         this.scheduler = scheduler;
         this.progress = progress;
+        this.predictions = predictions;
     }
 
     /** @param idempotencyKey passed on to the scheduler, which answers a repeated key with the job it made (null: none) */
@@ -47,6 +52,22 @@ public class JobService {
         checkRecipe(request.recipe());
         checkTrainable(datasets.get(owner, request.datasetId()));
         return Downstream.call(Downstream.SCHEDULER_SERVICE, () -> scheduler.submit(owner, idempotencyKey, request));
+    }
+
+    /**
+     * A prediction job (kind {@code prediction}) with a version of the owner's model on a dataset of theirs,
+     * checked like a training job's dataset first; scheduler-service checks the dataset's columns against
+     * the model's inputs.
+     */
+    public JsonNode submitPrediction(String owner, String idempotencyKey, String model, SubmitPredictionRequest request) {
+        checkTrainable(datasets.get(owner, request.datasetId()));
+        return Downstream.call(Downstream.SCHEDULER_SERVICE,
+                () -> predictions.submit(owner, idempotencyKey, model, request));
+    }
+
+    /** A short-lived presigned URL of a succeeded prediction job's file. */
+    public JsonNode predictions(String owner, UUID id) {
+        return Downstream.call(Downstream.SCHEDULER_SERVICE, () -> predictions.result(owner, id));
     }
 
     /** One page of the owner's jobs and the cursor of the next page (null on the last). */

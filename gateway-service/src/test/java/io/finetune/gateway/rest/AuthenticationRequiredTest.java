@@ -29,6 +29,8 @@ class AuthenticationRequiredTest {
             GET,  /api/v1/models/churn
             GET,  /api/v1/models/churn/versions/latest
             POST, /api/v1/models/churn/predict
+            POST, /api/v1/models/churn/predictions
+            GET,  /api/v1/jobs/{id}/predictions
             """;
 
     @ParameterizedTest

@@ -38,6 +38,8 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
     static volatile int epoch = 1;
 
     static final String MODEL = "churn";
+    /** A succeeded prediction job of {@link #MODEL}: its predictions can be downloaded. */
+    static final String PREDICTION_JOB = "77777777-7777-7777-7777-777777777777";
     /** A model whose versions serving-service is still loading: 503 with Retry-After. */
     static final String LOADING_MODEL = "cold";
     /** The cursor of the second (last) job page. */
@@ -114,6 +116,15 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
                     + "\",\"name\":\"first\",\"status\":\"running\"}]}");
         } else if (path.equals("/datasets/" + DATASET)) {
             send(exchange, 200, "application/json", "{\"id\":\"" + DATASET + "\",\"name\":\"d\",\"status\":\"validated\"}");
+        } else if (path.equals("/models/" + MODEL + "/predictions") && owner) {
+            // scheduler-service's prediction job
+            send(exchange, 201, "application/json", "{\"id\":\"" + PREDICTION_JOB + "\",\"name\":\"churn-predictions-1\","
+                    + "\"kind\":\"prediction\",\"model\":\"" + MODEL + "\",\"modelVersion\":2,\"status\":\"queued\"}");
+        } else if (path.equals("/jobs/" + PREDICTION_JOB + "/predictions") && owner) {
+            send(exchange, 200, "application/json", "{\"jobId\":\"" + PREDICTION_JOB + "\",\"url\":\"http://store/p.csv?X-Amz-Signature=s\","
+                    + "\"expiresAt\":\"2026-11-25T18:00:00Z\"}");
+        } else if (path.equals("/jobs/" + JOB + "/predictions") && owner) {
+            send(exchange, 409, "application/problem+json", problem(409, "Prediction job 'first' is running"));
         } else if (path.equals("/jobs/stream") && owner) {
             send(exchange, 200, "text/event-stream", "id: 7\nevent: job\ndata: " + job("first") + "\n\nid: 8\nevent: job\ndata: {\"id\":\"x\"}\n\n");
         } else if (job.matches() && owner && job.group(1).equals(JOB)) {

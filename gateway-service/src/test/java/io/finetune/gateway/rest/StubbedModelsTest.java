@@ -111,6 +111,41 @@ class StubbedModelsTest {
                 forwarded);
     }
 
+    @Test
+    void aPredictionJobGoesToTheSchedulerAndItsDownloadPassesThrough() {
+        owner().header("Idempotency-Key", "k-1").contentType(ContentType.JSON)
+                .body(Map.of("datasetId", StubDownstream.DATASET, "version", 2))
+                .post("/api/v1/models/" + MODEL + "/predictions").then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/jobs/" + StubDownstream.PREDICTION_JOB))
+                .body("kind", equalTo("prediction")).body("modelVersion", equalTo(2));
+        Map<String, String> seen = StubDownstream.SEEN.get("POST /models/" + MODEL + "/predictions");
+        assertEquals(StubDownstream.OWNER, seen.get("x-owner"));
+        assertEquals("k-1", seen.get("idempotency-key"));
+        assertTrue(seen.get("body").contains("\"version\":2") && seen.get("body").contains(StubDownstream.DATASET),
+                seen.get("body"));
+        // the dataset was read first, as for a training job
+        assertEquals(StubDownstream.OWNER, StubDownstream.SEEN.get("GET /datasets/" + StubDownstream.DATASET).get("x-owner"));
+
+        owner().get("/api/v1/jobs/" + StubDownstream.PREDICTION_JOB + "/predictions").then().statusCode(200)
+                .body("url", equalTo("http://store/p.csv?X-Amz-Signature=s"));
+        owner().get("/api/v1/jobs/" + StubDownstream.JOB + "/predictions").then().statusCode(409)
+                .contentType("application/problem+json");
+        given().header("X-User", OTHER_USER).get("/api/v1/jobs/" + StubDownstream.PREDICTION_JOB + "/predictions")
+                .then().statusCode(404);
+        given().header("X-User", OTHER_USER).contentType(ContentType.JSON).body(Map.of("datasetId", StubDownstream.DATASET))
+                .post("/api/v1/models/" + MODEL + "/predictions").then().statusCode(404);
+    }
+
+    @Test
+    void aPredictionJobsFieldsAreCheckedAtTheEdge() {
+        owner().contentType(ContentType.JSON).body(Map.of("version", 0, "name", "no spaces allowed"))
+                .post("/api/v1/models/" + MODEL + "/predictions").then().statusCode(422)
+                .body("errors.field", org.hamcrest.Matchers.hasItems("datasetId", "version", "name"));
+        owner().contentType(ContentType.JSON).body(Map.of("datasetId", StubDownstream.DATASET))
+                .post("/api/v1/models/a%2Fb/predictions").then().statusCode(404);
+        owner().get("/api/v1/jobs/not-a-uuid/predictions").then().statusCode(404);
+    }
+
     private static RequestSpecification owner() {
         return given().header("X-User", StubDownstream.OWNER);
     }
