@@ -37,7 +37,10 @@ class ChartLintTest {
         assertThat(chart.ofKind("ServiceMonitor")).hasSize(5);
         assertThat(chart.ofKind("HorizontalPodAutoscaler").map(h -> h.path("metadata").path("name").asText()))
                 .containsExactlyInAnyOrder("ft-finetune-platform-gateway", "ft-finetune-platform-serving");
-        assertThat(chart.ofKind("ScaledJob")).hasSize(2);
+        // the two GPU lanes and the cpu lane of prediction jobs
+        assertThat(chart.ofKind("ScaledJob").map(j -> j.path("metadata").path("name").asText()))
+                .containsExactlyInAnyOrder("ft-finetune-platform-trainer-interactive",
+                        "ft-finetune-platform-trainer-production", "ft-finetune-platform-trainer-cpu");
         assertThat(chart.ofKind("TriggerAuthentication")).hasSize(1);
         assertThat(chart.ofKind("PrometheusRule")).hasSize(1);
         assertThat(chart.ofKind("ConfigMap").filter(c -> c.path("metadata").path("labels").has("grafana_dashboard")))

@@ -79,6 +79,7 @@ class TrainerLaneContractTest {
     @ParameterizedTest
     @FieldSource("VALUES_FILES")
     void trainerJobsRunOnGpuNodesUntilTheThreeDayLimitAndSurviveUpgrades(String valuesFile) {
+        // GPU lanes ask for their GPUs and go to GPU nodes; the cpu lane (prediction jobs) asks for none
         RenderedChart chart = RenderedChart.of(valuesFile);
 
         chart.ofKind("ScaledJob").forEach(scaledJob -> {
@@ -91,13 +92,20 @@ class TrainerLaneContractTest {
             assertThat(job.path("activeDeadlineSeconds").asLong()).isEqualTo(3L * 24 * 3600);
             assertThat(scaledJob.path("spec").path("rollout").path("strategy").asText())
                     .as("an upgrade must not delete running trainer Jobs").isEqualTo("gradual");
+            assertThat(pod.path("restartPolicy").asText()).isEqualTo("Never");
+            if (laneValues.path("gpu").path("count").asInt() == 0) {
+                assertThat(trainer(scaledJob).path("resources").path("requests").has(gpu)).as(lane).isFalse();
+                assertThat(trainer(scaledJob).path("resources").path("limits").has(gpu)).as(lane).isFalse();
+                assertThat(pod.path("tolerations").findValuesAsText("key")).as(lane).doesNotContain("nvidia.com/gpu");
+                assertThat(trainer(scaledJob).path("image").asText()).as(lane).contains("/trainer-worker:");
+                return;
+            }
             assertThat(trainer(scaledJob).path("resources").path("limits").path(gpu).asText())
                     .isEqualTo(laneValues.path("gpu").path("count").asText());
             assertThat(trainer(scaledJob).path("resources").path("requests").path(gpu).asText())
                     .isEqualTo(laneValues.path("gpu").path("count").asText());
             assertThat(pod.path("nodeSelector")).isNotEmpty();
             assertThat(pod.path("tolerations").findValuesAsText("key")).contains("nvidia.com/gpu");
-            assertThat(pod.path("restartPolicy").asText()).isEqualTo("Never");
         });
     }
 
