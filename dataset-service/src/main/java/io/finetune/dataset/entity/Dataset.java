@@ -1,5 +1,6 @@
 package io.finetune.dataset.entity;
 
+import io.finetune.common.events.DatasetEvent;
 import io.finetune.common.events.ValidationProblem;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Sort;
@@ -65,6 +66,10 @@ public class Dataset extends PanacheEntityBase {
 
     @JdbcTypeCode(SqlTypes.JSON)
     public List<String> columns;
+
+    /** {@code training} (labelled rows) or {@code prediction} (inputs for a prediction job, labels optional). */
+    @Column(nullable = false)
+    public String purpose = DatasetEvent.TRAINING;
 
     /** The schema validation found (tabular or text); null until validated or when the file had no header. */
     public DatasetKind kind;

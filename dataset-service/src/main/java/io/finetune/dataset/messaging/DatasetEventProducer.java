@@ -29,7 +29,7 @@ public class DatasetEventProducer {
     public void publish(String type, Dataset dataset) {
         DatasetEvent event = new DatasetEvent(UUID.randomUUID(), type, Instant.now(), dataset.sequence,
                 dataset.id, dataset.owner, dataset.name, dataset.objectKey, dataset.rows, dataset.bytes,
-                dataset.columns, dataset.problems, dataset.sha256);
+                dataset.columns, dataset.problems, dataset.sha256, dataset.purpose);
         emitter.sendAndAwait(Record.of(dataset.id.toString(), event));
     }
 }

@@ -12,6 +12,8 @@ import jakarta.validation.constraints.Size;
  * @param contentType stored with the object, e.g. {@code text/csv}
  * @param upload {@code single} (one presigned PUT) or {@code multipart}; by default multipart when the file is larger than one part
  * @param source an object to import instead of an upload (then {@code size}, {@code contentType} and {@code upload} stay out)
+ * @param purpose {@code training} (the default: labelled rows) or {@code prediction} (inputs for a prediction job,
+ *        the {@code label} column optional)
  */
 public record CreateDatasetRequest(
         @NotNull(message = "is required")
@@ -26,5 +28,7 @@ public record CreateDatasetRequest(
         @Pattern(regexp = "single|multipart", message = "must be \"single\" or \"multipart\"")
         String upload,
         @Valid
-        ImportSource source) {
+        ImportSource source,
+        @Pattern(regexp = "training|prediction", message = "must be \"training\" or \"prediction\"")
+        String purpose) {
 }

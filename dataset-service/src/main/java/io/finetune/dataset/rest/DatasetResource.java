@@ -1,5 +1,6 @@
 package io.finetune.dataset.rest;
 
+import io.finetune.common.events.DatasetEvent;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.dataset.entity.Dataset;
@@ -62,7 +63,8 @@ public class DatasetResource {
             return importObject(owner, request);
         }
         DatasetService.UploadSession session = service.create(owner,
-                new NewUpload(request.name(), request.size(), request.contentType(), request.upload()));
+                new NewUpload(request.name(), request.size(), request.contentType(), request.upload(),
+                        request.purpose()));
         return Response.created(URI.create("/datasets/" + session.dataset().id))
                 .entity(UploadSessionView.of(session))
                 .build();
@@ -74,6 +76,10 @@ public class DatasetResource {
             throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", List.of(
                     new Problem.FieldError("source", "size, contentType and upload describe an upload; leave them out"
                             + " when importing from a source")));
+        }
+        if (request.purpose() != null && !DatasetEvent.TRAINING.equals(request.purpose())) {
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", List.of(
+                    new Problem.FieldError("purpose", "imports are training datasets; upload a prediction dataset")));
         }
         ImportSource.S3Object s3 = request.source().s3();
         Completion completion = service.importFromS3(owner, request.name(), s3.bucket(), s3.key());

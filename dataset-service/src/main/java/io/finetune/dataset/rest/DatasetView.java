@@ -17,6 +17,7 @@ import java.util.UUID;
  *
  * @param kind the schema of the file: {@code tabular} (numeric features + label, the tabular-classification
  *     recipe) or {@code text} (text + label, the text-classification recipe)
+ * @param purpose {@code training} (labelled rows) or {@code prediction} (inputs for a prediction job)
  * @param duplicateOf the owner's earlier dataset with the same bytes, whose stored object this one shares
  * @param estimatedSecondsPerEpoch rows over {@value #SAMPLES_PER_SECOND} samples per second, a CPU trainer's pace
  */
@@ -37,7 +38,8 @@ public record DatasetView(
         String uploadId,
         Long partSize,
         Integer partCount,
-        Instant createdAt) {
+        Instant createdAt,
+        String purpose) {
 
     /** The quickstart's MLP on one CPU core trains about this many rows per second (README figures). */
     static final double SAMPLES_PER_SECOND = 20_000;
@@ -47,6 +49,7 @@ public record DatasetView(
                 : Math.ceil(dataset.rows / SAMPLES_PER_SECOND * 10) / 10;
         return new DatasetView(dataset.id, dataset.name, dataset.status, dataset.kind, dataset.rows, dataset.bytes,
                 dataset.columns, dataset.classCounts, dataset.format, dataset.sha256, estimate, dataset.duplicateOf,
-                dataset.problems, dataset.uploadId, dataset.partSize, dataset.partCount, dataset.createdAt);
+                dataset.problems, dataset.uploadId, dataset.partSize, dataset.partCount, dataset.createdAt,
+                dataset.purpose);
     }
 }

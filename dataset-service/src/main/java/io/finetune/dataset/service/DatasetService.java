@@ -59,8 +59,17 @@ public class DatasetService {
         this.config = config;
     }
 
-    /** What a client asks for when it creates a dataset; every field but the name may be null. */
-    public record NewUpload(String name, Long size, String contentType, String upload) {
+    /**
+     * What a client asks for when it creates a dataset; every field but the name may be null.
+     *
+     * @param purpose {@link DatasetEvent#TRAINING} (null: the same) or {@link DatasetEvent#PREDICTION}
+     */
+    public record NewUpload(String name, Long size, String contentType, String upload, String purpose) {
+
+        /** A training dataset. */
+        public NewUpload(String name, Long size, String contentType, String upload) {
+            this(name, size, contentType, upload, null);
+        }
     }
 
     /** A new dataset awaiting its file: where to PUT it (single), or its multipart plan. */
@@ -169,6 +178,7 @@ public class DatasetService {
         dataset.uploadId = uploadId;
         dataset.declaredBytes = request.size();
         dataset.contentType = request.contentType();
+        dataset.purpose = request.purpose() == null ? DatasetEvent.TRAINING : request.purpose();
         dataset.partSize = plan.partSize();
         dataset.partCount = plan.partCount();
         dataset.sequence = 1;

@@ -31,6 +31,11 @@ import java.util.zip.GZIPInputStream;
  * different labels, and no label seen only once. The same pass computes the SHA-256 of the stored bytes
  * and counts the rows of each label.
  *
+ * <p>A dataset for prediction (purpose {@code prediction}) holds inputs without labels: the {@code label}
+ * column may be missing (when present its values are not looked at), one data row is enough, and there
+ * are no label checks. Every other check is the same, so a prediction job reads cells of the types its
+ * model needs; which columns the model needs is checked when the job is submitted (scheduler-service).
+ *
  * <p>Memory is bounded whatever the file size: fixed buffers, one row at a time (at most
  * {@value #MAX_ROW_CHARS} characters), and at most {@value #MAX_CLASSES} labels of at most
  * {@value #MAX_LABEL_CHARS} characters counted; a few MiB in all (DatasetValidatorHeapTest runs it in a
@@ -56,6 +61,10 @@ public class DatasetValidator {
     /** How far to look past whitespace for the '{' that makes a file JSON Lines. */
     private static final int SNIFF_BYTES = 4096;
     private static final int LISTED_SINGLETONS = 5;
+    /** {@link #checkHeader}: the header cannot be read row by row. */
+    private static final int UNUSABLE = -1;
+    /** {@link #checkHeader}: a prediction dataset without a label column. */
+    private static final int NO_LABEL = -2;
 
     private static final String LABEL = Recipe.LABEL_COLUMN;
     private static final String TEXT = Recipe.TEXT_COLUMN;
@@ -74,7 +83,13 @@ public class DatasetValidator {
         this.maxBytes = maxBytes;
     }
 
+    /** Validates a training dataset. */
     public Validation validate(InputStream stored) throws IOException {
+        return validate(stored, false);
+    }
+
+    /** @param prediction whether it is a prediction dataset: inputs, labels optional and unchecked */
+    public Validation validate(InputStream stored, boolean prediction) throws IOException {
         HashingInputStream raw = new HashingInputStream(stored);
         try (ReadAhead ahead = new ReadAhead(raw)) {
             BufferedInputStream buffered = new BufferedInputStream(ahead, BUFFER);
@@ -91,7 +106,7 @@ public class DatasetValidator {
                 format = (json ? "jsonl" : "csv") + (gzip ? "+gzip" : "");
                 Utf8Input text = new Utf8Input(data);
                 check(json ? new JsonLinesReader(text, MAX_ROW_CHARS, problems) : new CsvReader(text, MAX_ROW_CHARS),
-                        problems, result);
+                        problems, result, prediction);
             } catch (RecordFormatException e) {
                 problems.add(e.line(), null, e.getMessage());
                 result.rows = null;
@@ -116,7 +131,8 @@ public class DatasetValidator {
         }
     }
 
-    private static void check(RecordReader reader, Problems problems, Result result) throws IOException {
+    private static void check(RecordReader reader, Problems problems, Result result, boolean prediction)
+            throws IOException {
         List<String> columns = reader.header();
         if (columns == null) {
             problems.add(null, null, "the file is empty; upload a UTF-8 CSV file whose first line is a header such as"
@@ -127,7 +143,7 @@ public class DatasetValidator {
         }
         result.columns = columns;
         result.kind = columns.contains(TEXT) ? DatasetKind.TEXT : DatasetKind.TABULAR;
-        int labelIndex = checkHeader(columns, result.kind, reader.recordLine(), problems);
+        int labelIndex = checkHeader(columns, result.kind, reader.recordLine(), problems, prediction);
         long rows = 0;
         Record row;
         while ((row = reader.next()) != null) {
@@ -141,12 +157,14 @@ public class DatasetValidator {
                         + columns.size() + " columns; give every row exactly one value per column");
                 continue;
             }
-            if (labelIndex < 0) {
+            if (labelIndex == UNUSABLE) {
                 continue;
             }
             for (int i = 0; i < columns.size(); i++) {
                 if (i == labelIndex) {
-                    result.countLabel(row, i, line, problems);
+                    if (!prediction) {
+                        result.countLabel(row, i, line, problems);
+                    }
                 } else if (result.kind == DatasetKind.TEXT) {
                     checkText(row.stripped(i), line, problems); // the only other column of a text dataset
                 } else if (!row.isNumber(i)) {
@@ -161,15 +179,21 @@ public class DatasetValidator {
         if (rows == 0) {
             problems.add(null, null, "the file has a header but no data rows; add at least " + MIN_ROWS
                     + " rows below the header");
-        } else if (rows < MIN_ROWS) {
+        } else if (rows < MIN_ROWS && !prediction) {
             problems.add(null, null, "the file has only " + rows + " data row" + (rows == 1 ? "" : "s")
                     + "; add rows until there are at least " + MIN_ROWS);
         }
-        result.checkClasses(problems);
+        if (!prediction) {
+            result.checkClasses(problems);
+        }
     }
 
-    /** The index of the label column, or -1 when the header is unusable (its problems are reported). */
-    private static int checkHeader(List<String> columns, DatasetKind kind, long line, Problems problems) {
+    /**
+     * The index of the label column; {@link #NO_LABEL} for a prediction dataset without one, {@link #UNUSABLE}
+     * when the header is unusable (its problems are reported).
+     */
+    private static int checkHeader(List<String> columns, DatasetKind kind, long line, Problems problems,
+            boolean prediction) {
         boolean usable = true;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < columns.size(); i++) {
@@ -183,7 +207,9 @@ public class DatasetValidator {
             }
         }
         int labelIndex = columns.indexOf(LABEL);
-        if (labelIndex < 0) {
+        if (labelIndex < 0 && prediction) {
+            labelIndex = NO_LABEL;
+        } else if (labelIndex < 0) {
             String hint = columns.stream().filter(c -> LABEL.equalsIgnoreCase(c.strip())).findFirst()
                     .map(c -> "rename '" + c + "' to '" + LABEL + "'")
                     .orElse("add a '" + LABEL + "' column that holds each row's class");
@@ -204,7 +230,7 @@ public class DatasetValidator {
                 usable = false;
             }
         }
-        return usable ? labelIndex : -1;
+        return usable ? labelIndex : UNUSABLE;
     }
 
     /** A text to classify: not empty, and not longer than the recipe reads. */

@@ -114,7 +114,7 @@ public class ValidationRunner {
         // read outside any transaction: a large file takes long, and holds no database resources meanwhile
         Validation validation;
         try (InputStream in = store.open(key)) {
-            validation = validator.validate(in);
+            validation = validator.validate(in, DatasetEvent.PREDICTION.equals(pending.get().purpose));
         } catch (IOException e) {
             throw new ObjectStoreException("reading " + key + " failed", e);
         }
