@@ -89,5 +89,19 @@ public interface TrainerConfig {
 
         @WithDefault("models")
         String modelsBucket();
+
+        /** Where prediction jobs write their predictions files ({@code <jobId>/attempt-<n>/predictions.csv}). */
+        @WithDefault("predictions")
+        String predictionsBucket();
+    }
+
+    /** Prediction jobs. */
+    Prediction prediction();
+
+    interface Prediction {
+
+        /** Rows predicted per call of the model; also how often a cancel or preempt command is looked at. */
+        @WithDefault("256")
+        int batchSize();
     }
 }

@@ -46,6 +46,11 @@ public final class JobEvents {
                 null, card);
     }
 
+    /** A prediction job succeeded: {@code resultUri} is its predictions file. */
+    public void predicted(String resultUri, long elapsedMillis) {
+        publish(TrainingEvent.SUCCEEDED, null, null, elapsedMillis, null, null, null, null, resultUri);
+    }
+
     /**
      * Proves the worker is alive; {@code epoch} is the last completed one (null before the first).
      * Dropped once the attempt has ended, so no heartbeat follows its last event.
@@ -81,9 +86,14 @@ public final class JobEvents {
         publish(type, m == null ? null : m.epoch(), m, m == null ? null : m.elapsedMillis(), modelUri, message, null, null);
     }
 
+    private void publish(String type, Integer epoch, EpochMetrics m, Long elapsedMillis, String modelUri,
+            String message, String errorKind, ModelCard card) {
+        publish(type, epoch, m, elapsedMillis, modelUri, message, errorKind, card, null);
+    }
+
     /** Synchronized: heartbeats come from another thread, and the sequence must follow the send order. */
     private synchronized void publish(String type, Integer epoch, EpochMetrics m, Long elapsedMillis, String modelUri,
-            String message, String errorKind, ModelCard card) {
+            String message, String errorKind, ModelCard card, String resultUri) {
         finished |= TERMINAL.contains(type);
         counter++;
         publisher.publish(new TrainingEvent(
@@ -108,6 +118,7 @@ public final class JobEvents {
                 modelUri,
                 message,
                 errorKind,
-                card));
+                card,
+                resultUri));
     }
 }

@@ -83,6 +83,26 @@ public class ArtifactStore {
     }
 
     /**
+     * Uploads one file to {@code bucket}/{@code key}, creating the bucket when it is missing.
+     *
+     * @return its URI, {@code s3://<bucket>/<key>}
+     */
+    public String uploadFile(String bucket, String key, Path file, String contentType) throws IOException {
+        try {
+            if (!minio.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                makeBucket(bucket);
+            }
+            minio.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString())
+                    .contentType(contentType).build());
+            return "s3://" + bucket + "/" + key;
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("uploading " + key, e);
+        }
+    }
+
+    /**
      * Downloads the model artifact at {@code uri} ({@code s3://bucket/prefix/}) into {@code into}.
      *
      * @return false when nothing is stored there (a version deleted since, or a malformed URI)

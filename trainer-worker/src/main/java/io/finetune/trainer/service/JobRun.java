@@ -125,6 +125,28 @@ final class JobRun implements TrainingMonitor, AutoCloseable {
         command = null;
     }
 
+    /**
+     * Before each batch of a prediction job: a cancel or preempt stops it now. Nothing is kept; a
+     * preempted prediction job predicts from the start on its next attempt.
+     */
+    void beforeBatch(long rowsDone) {
+        TrainingControl control = command;
+        if (control == null) {
+            return;
+        }
+        String reason = control.reason() == null || control.reason().isBlank() ? "" : " (" + control.reason() + ")";
+        if (TrainingControl.CANCEL.equals(control.type())) {
+            throw new TrainingStoppedException(Reason.CANCELLED, 0, "Cancelled" + reason + " after " + rowsDone
+                    + " rows were predicted.");
+        }
+        if (TrainingControl.PREEMPT.equals(control.type())) {
+            throw new TrainingStoppedException(Reason.PREEMPTED, 0, "Preempted" + reason + " after " + rowsDone
+                    + " rows; the job predicts from the start when it runs again.");
+        }
+        LOG.warnf("Job %s: ignoring unknown command %s", dispatch.jobId(), control.type());
+        command = null;
+    }
+
     @Override
     public void epochCompleted(EpochMetrics epoch, TrainingState state) throws IOException {
         metrics.epochCompleted(Duration.ofMillis(epoch.elapsedMillis() - previousElapsed));

@@ -1,5 +1,6 @@
 package io.finetune.trainer.service;
 
+import io.finetune.common.events.JobKind;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.common.recipes.Recipe;
@@ -39,7 +40,8 @@ import org.jboss.logging.Logger;
 /**
  * Runs one dispatched job to its end: reports it started, trains it with its recipe on the
  * dataset from S3 (resuming from the job's last checkpoint on a later attempt), stores the model
- * in S3 and reports the result. Never throws: whatever goes wrong becomes a classified
+ * in S3 and reports the result; a prediction job ({@link PredictionService}) stores its predictions
+ * file instead. Never throws: whatever goes wrong becomes a classified
  * {@code training.failed} event, a command a {@code training.cancelled} or
  * {@code training.preempted} one, and the worker goes on to the next job.
  */
@@ -51,6 +53,7 @@ public class TrainingService {
     private final Map<Recipe, TrainingRecipe> recipes;
     private final TrainingEventPublisher publisher;
     private final ArtifactStore store;
+    private final PredictionService predictions;
     private final CheckpointStore checkpoints;
     private final ControlRegistry controls;
     private final DjlEngine engine;
@@ -64,11 +67,12 @@ public class TrainingService {
     });
 
     public TrainingService(@All List<TrainingRecipe> recipes, TrainingEventPublisher publisher, ArtifactStore store,
-            CheckpointStore checkpoints, ControlRegistry controls, DjlEngine engine, TrainerMetrics metrics,
-            TrainerConfig config) {
+            PredictionService predictions, CheckpointStore checkpoints, ControlRegistry controls, DjlEngine engine,
+            TrainerMetrics metrics, TrainerConfig config) {
         this.recipes = recipes.stream().collect(Collectors.toMap(TrainingRecipe::recipe, Function.identity()));
         this.publisher = publisher;
         this.store = store;
+        this.predictions = predictions;
         this.checkpoints = checkpoints;
         this.controls = controls;
         this.engine = engine;
@@ -112,6 +116,12 @@ public class TrainingService {
             // Fixed delay: after a slow send (broker trouble) heartbeats do not burst to catch up
             heartbeat = heartbeats.scheduleWithFixedDelay(run::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
 
+            if (JobKind.PREDICTION.equals(dispatch.kind())) {
+                String resultUri = predictions.predict(dispatch, run, workDir);
+                events.predicted(resultUri, Duration.ofNanos(System.nanoTime() - start).toMillis());
+                outcome = "succeeded";
+                return;
+            }
             TrainingRecipe recipe = recipeOf(dispatch);
             if (dispatch.epochs() < 1) {
                 throw new TrainingInputException("The job asks for " + dispatch.epochs() + " epochs; at least 1 is needed.");

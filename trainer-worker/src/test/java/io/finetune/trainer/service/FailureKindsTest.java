@@ -8,6 +8,7 @@ import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.recipes.DjlEngine;
+import io.finetune.recipes.ModelLoader;
 import io.finetune.recipes.support.TestDatasets;
 import io.finetune.recipes.tabular.TabularClassificationRecipe;
 import io.finetune.trainer.config.TrainerConfig;
@@ -42,6 +43,9 @@ class FailureKindsTest {
 
     @Inject
     DjlEngine engine;
+
+    @Inject
+    ModelLoader loader;
 
     @Inject
     TrainerMetrics metrics;
@@ -80,7 +84,8 @@ class FailureKindsTest {
                 .credentials("platform-access", "platform-secret-key").region("us-east-1").build();
         ArtifactStore store = new ArtifactStore(unreachable, config);
         TrainingService cutOff = new TrainingService(List.of(recipe), publisher, store,
-                new CheckpointStore(unreachable, store, config), new ControlRegistry(), engine, metrics, config);
+                new PredictionService(store, loader, config), new CheckpointStore(unreachable, store, config),
+                new ControlRegistry(), engine, metrics, config);
         TrainingEvent failed = failure(cutOff,
                 WorkerClient.dispatch(client.upload(TestDatasets.blobs(50, 1)), 1, 1, Map.of()));
         assertEquals(TrainingEvent.INFRASTRUCTURE, failed.errorKind());
