@@ -1,14 +1,18 @@
 package io.finetune.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,17 +20,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Predictions for a whole CSV file with one model version, written to a CSV file: the inputs go to
- * {@code POST /api/v1/models/{name}/predict} 64 at a time (serving-service's limit), every call pinned
- * to the version that answered the first one, as the web UI's file prediction does. There is no
- * server-side batch job yet: the client sends the batches.
+ * Predictions for a whole CSV file with one model version, as a prediction job on the platform: the
+ * file is uploaded as a prediction dataset, {@code POST /api/v1/models/{name}/predictions} queues the
+ * job, which runs on a CPU trainer, and the predictions file is downloaded through the presigned URL
+ * of {@code GET /api/v1/jobs/{id}/predictions}. A {@code label} column in the file is kept (not read by
+ * the model), so the agreement with it can be counted from the result.
  */
 @Command(name = "batch-predict", mixinStandardHelpOptions = true,
-        description = "Predicts every row of a CSV with a model version and writes the predictions to a CSV file.")
+        description = "Predicts every row of a CSV with a model version (a prediction job) and downloads the predictions.")
 public class BatchPredict implements Callable<Integer> {
-
-    /** Inputs per request: serving-service answers 1 to 64. */
-    private static final int BATCH = 64;
 
     @Mixin
     ApiOptions options;
@@ -37,7 +39,7 @@ public class BatchPredict implements Callable<Integer> {
     @Option(names = "--version", defaultValue = "latest", description = "A version number or latest (default: ${DEFAULT-VALUE})")
     String version;
 
-    @Option(names = "--input", defaultValue = "examples/data/machine-health.csv", description = "CSV with a header; a label column is compared, not sent")
+    @Option(names = "--input", defaultValue = "examples/data/machine-health.csv", description = "CSV with a header naming the model's inputs; a label column is compared, not read")
     Path input;
 
     @Option(names = "--output", defaultValue = "predictions.csv")
@@ -50,81 +52,64 @@ public class BatchPredict implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Api api = options.client();
-        List<String> lines = Files.readAllLines(input);
-        String[] header = lines.get(0).split(",", -1);
-        int label = List.of(header).indexOf("label");
-        int agree = 0;
-        int rows = lines.size() - 1;
-        try (BufferedWriter out = Files.newBufferedWriter(output)) {
-            out.write(lines.get(0) + ",predicted,probability\n");
-            for (int from = 1; from <= rows; from += BATCH) {
-                List<String> chunk = lines.subList(from, Math.min(from + BATCH, rows + 1));
-                List<Map<String, Object>> inputs = new ArrayList<>();
-                for (String line : chunk) {
-                    String[] values = line.split(",", -1);
-                    Map<String, Object> in = new LinkedHashMap<>();
-                    for (int c = 0; c < header.length; c++) {
-                        if (c != label) {
-                            in.put(header[c], number(values[c]));
-                        }
-                    }
-                    inputs.add(in);
-                }
-                Api.Answer answer = predict(api, inputs);
-                if (answer == null) {
-                    System.out.println("predictions: not available yet in this platform (the gateway has no /api/v1/models/{name}/predict)");
-                    return 0;
-                }
-                if (answer.status() != 200) {
-                    System.out.printf("rows %d-%d: %d %s%n", from, from + chunk.size() - 1, answer.status(), answer.text());
-                    return 1;
-                }
-                if (from == 1) {
-                    version = answer.body().get("version").asText(); // the rest of the file goes to the same version
-                    System.out.printf("model %s version %s answers; %d rows in calls of %d%n", model, version, rows, BATCH);
-                }
-                JsonNode predictions = answer.body().get("predictions");
-                for (int i = 0; i < chunk.size(); i++) {
-                    JsonNode p = predictions.get(i);
-                    String predicted = p.get("label").asText();
-                    out.write(String.format(Locale.ROOT, "%s,%s,%.4f%n", chunk.get(i), predicted, p.path("probabilities").path(predicted).asDouble()));
-                    if (label >= 0 && predicted.equals(chunk.get(i).split(",", -1)[label])) {
-                        agree++;
-                    }
-                }
-            }
+        String name = model + "-inputs-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode upload = api.call("POST", "/api/v1/datasets", Map.of("name", name, "purpose", "prediction"), 201);
+        api.put(upload.get("uploadUrl").asText(), HttpRequest.BodyPublishers.ofFile(input));
+        JsonNode dataset = api.complete(upload.get("id").asText(), null);
+        if (!"validated".equals(dataset.get("status").asText())) {
+            System.out.printf("dataset %s rejected: %s%n", name, dataset.get("problems"));
+            return 1;
         }
-        System.out.printf("%d rows predicted, written to %s%n", rows, output);
-        if (label >= 0) {
-            System.out.printf(Locale.ROOT, "agreement with the file's label column: %.3f%n", agree / (double) rows);
+        System.out.printf("dataset %s: %d rows to predict%n", name, dataset.get("rows").asLong());
+
+        Map<String, Object> body = new HashMap<>(Map.of("datasetId", dataset.get("id").asText()));
+        if (!"latest".equals(version)) {
+            body.put("version", Integer.parseInt(version));
+        }
+        Api.Answer submitted = submit(api, body);
+        if (submitted.status() != 201) {
+            System.out.printf("POST /api/v1/models/%s/predictions: %d %s%n", model, submitted.status(), submitted.text());
+            return 1;
+        }
+        String jobId = submitted.body().get("id").asText();
+        System.out.printf("job %s: predicts with model %s version %d%n", submitted.body().get("name").asText(), model,
+                submitted.body().get("modelVersion").asInt());
+        JsonNode job = api.await(jobId, view -> "succeeded".equals(view.get("status").asText()), Duration.ofMinutes(10),
+                Api.statusPrinter(submitted.body().get("name").asText()));
+        if (!"succeeded".equals(job.get("status").asText())) {
+            System.out.printf("the job ended %s: %s%n", job.get("status").asText(), job.path("reason").asText());
+            return 1;
+        }
+
+        JsonNode download = api.call("GET", "/api/v1/jobs/" + jobId + "/predictions", null, 200);
+        HttpResponse<Path> file = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(download.get("url").asText())).build(),
+                HttpResponse.BodyHandlers.ofFile(output));
+        if (file.statusCode() != 200) {
+            System.out.printf("download of the predictions failed: %d%n", file.statusCode());
+            return 1;
+        }
+        List<String> lines = Files.readAllLines(output);
+        System.out.printf("%d rows predicted, written to %s%n", lines.size() - 1, output);
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        int label = header.indexOf("label");
+        int predicted = header.indexOf("predicted_label");
+        if (label >= 0 && predicted >= 0) {
+            long agree = lines.stream().skip(1).map(l -> l.split(",", -1))
+                    .filter(cells -> cells[label].equals(cells[predicted])).count();
+            System.out.printf(Locale.ROOT, "agreement with the file's label column: %.3f%n", agree / (double) (lines.size() - 1));
         }
         return 0;
     }
 
-    /**
-     * One call; waits while the version is still being registered (404 problem) or loaded (503). Answers
-     * null when the gateway has no such route at all.
-     */
-    private Api.Answer predict(Api api, List<Map<String, Object>> inputs) throws Exception {
-        String path = "/api/v1/models/" + model + "/predict?version=" + version;
+    /** Submits the job; waits while the model's first version is still being registered (404). */
+    private Api.Answer submit(Api api, Map<String, Object> body) throws Exception {
         for (int attempt = 1; ; attempt++) {
-            Api.Answer answer = api.send("POST", path, Map.of("inputs", inputs));
-            if (answer.status() == 404 && answer.body() == null) {
-                return null;
-            }
-            boolean notYet = answer.status() == 503 || answer.status() == 404;
-            if (!notYet || attempt == 60) {
+            Api.Answer answer = api.send("POST", "/api/v1/models/" + model + "/predictions", body);
+            if (answer.status() != 404 || attempt == 60) {
                 return answer;
             }
             Thread.sleep(1000);
-        }
-    }
-
-    private static Object number(String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException text) {
-            return value;
         }
     }
 }
