@@ -82,6 +82,8 @@ public class Job extends PanacheEntityBase {
     /** When the scheduler asked the running attempt to checkpoint and stop for higher-priority work. */
     @Column(name = "preempt_requested_at")
     public Instant preemptRequestedAt;
+    /** The trainer instance (its pod's name on Kubernetes) that last reported on the current attempt. */
+    public String worker;
 
     public boolean isPrediction() {
         return JobKind.PREDICTION.equals(kind);

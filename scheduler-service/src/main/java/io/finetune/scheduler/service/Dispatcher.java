@@ -25,11 +25,13 @@ public class Dispatcher {
     private final SchedulerConfig config;
     private final ReleaseOrder order;
     private final JobTransitions transitions;
+    private final LaneCapacity capacity;
 
-    Dispatcher(SchedulerConfig config, ReleaseOrder order, JobTransitions transitions) {
+    Dispatcher(SchedulerConfig config, ReleaseOrder order, JobTransitions transitions, LaneCapacity capacity) {
         this.config = config;
         this.order = order;
         this.transitions = transitions;
+        this.capacity = capacity;
     }
 
     /** Fills every free slot of every lane in one transaction; returns how many jobs it released. */
@@ -42,7 +44,7 @@ public class Dispatcher {
                 - byLane.values().stream().mapToInt(Integer::intValue).sum();
         int released = 0;
         for (var lane : new TreeMap<>(config.lanes()).entrySet()) {
-            int free = Math.min(lane.getValue().slots() - byLane.getOrDefault(lane.getKey(), 0), overall - released);
+            int free = Math.min(capacity.slots(lane.getKey()) - byLane.getOrDefault(lane.getKey(), 0), overall - released);
             if (free <= 0) {
                 continue;
             }

@@ -41,6 +41,9 @@ public class TrainingEventService {
             return;
         }
         job.lastSeenAt = clock.now();
+        if (event.worker() != null) {
+            job.worker = event.worker();
+        }
         switch (event.type()) {
             case TrainingEvent.STARTED -> {
                 if (job.status == JobStatus.DISPATCHED) {

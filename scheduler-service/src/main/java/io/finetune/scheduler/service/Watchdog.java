@@ -32,13 +32,18 @@ public class Watchdog {
     private final SchedulerConfig config;
     private final JobTransitions transitions;
     private final Clock clock;
+    private final TrainerJobs trainerJobs;
+    private final LaneCapacity capacity;
     /** Silence while this service was down is not the trainer's: nobody was listening. */
     private volatile Instant listeningSince;
 
-    Watchdog(SchedulerConfig config, JobTransitions transitions, Clock clock) {
+    Watchdog(SchedulerConfig config, JobTransitions transitions, Clock clock, TrainerJobs trainerJobs,
+            LaneCapacity capacity) {
         this.config = config;
         this.transitions = transitions;
         this.clock = clock;
+        this.trainerJobs = trainerJobs;
+        this.capacity = capacity;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -62,6 +67,7 @@ public class Watchdog {
                 String reason = "ran longer than the limit of " + config.maxRunTime();
                 transitions.command(job, TrainingControl.CANCEL, reason);
                 transitions.enter(job, JobStatus.TIMED_OUT, reason);
+                trainerJobs.deleteAfterCommit(job);
             } else if (job.cancelRequestedAt != null
                     && job.cancelRequestedAt.plus(config.cancelTimeout()).isBefore(now)) {
                 transitions.enter(job, JobStatus.CANCELLED, "cancelled by the owner (the trainer did not confirm within "
@@ -85,7 +91,7 @@ public class Watchdog {
             List<Job> stillHolding = holding.stream().filter(j -> j.status.holdsSlot()).toList();
             for (var lane : config.lanes().entrySet()) {
                 List<Job> inLane = stillHolding.stream().filter(j -> j.lane.equals(lane.getKey())).toList();
-                if (preemptFor(lane.getKey(), lane.getValue().slots(), inLane, now)) {
+                if (preemptFor(lane.getKey(), capacity.slots(lane.getKey()), inLane, now)) {
                     changed++;
                 }
             }
