@@ -139,9 +139,14 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/**
+ * One CSV line, safe to open in a spreadsheet: a cell that would run as a formula (=, +, -, @, tab or CR
+ * first, and not a number) gets a leading ', as trainer-worker's CsvCells does for prediction jobs' files.
+ */
 function csvLine(values: (string | number)[]): string {
   return values.map((v) => {
-    const s = String(v);
+    let s = String(v);
+    if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   }).join(',');
 }
