@@ -27,6 +27,21 @@ secretKeyRefs in the Deployment. Call with (dict "root" $ "key" "gateway" "svc" 
 {{- if eq .key "scheduler" -}}
 {{- $_ := set $cfg "SCHEDULER_SLOTS" (include "ft.totalSlots" $root) -}}
 {{- $_ := set $cfg "SCHEDULER_DISPATCH_TRAINER_GROUP" $root.Values.trainers.consumerGroup -}}
+{{- $_ := set $cfg "SCHEDULER_KUBERNETES_ENABLED" (toString $root.Values.services.scheduler.kubernetesAccess) -}}
+{{- if and $root.Values.services.scheduler.kubernetesAccess $root.Values.services.scheduler.capacityFromNodes -}}
+{{- range $name, $lane := $root.Values.trainers.lanes -}}
+{{- if and $lane.enabled $lane.gpu $lane.nodeSelector -}}
+{{- $selector := list -}}
+{{- range $k, $v := $lane.nodeSelector -}}
+{{- $selector = append $selector (printf "%s=%s" $k $v) -}}
+{{- end -}}
+{{- $prefix := printf "SCHEDULER_KUBERNETES_LANES_%s_" (upper $name) -}}
+{{- $_ := set $cfg (printf "%sNODE_SELECTOR" $prefix) (join "," $selector) -}}
+{{- $_ := set $cfg (printf "%sGPU_RESOURCE" $prefix) $lane.gpu.resource -}}
+{{- $_ := set $cfg (printf "%sGPUS_PER_TRAINER" $prefix) (toString $lane.gpu.count) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- range $name, $lane := $root.Values.trainers.lanes -}}
 {{- if $lane.enabled -}}
 {{- $prefix := printf "SCHEDULER_LANES_%s_" (upper $name) -}}
