@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.finetune.charts.ChartQueries;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -17,19 +18,31 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole path through the gateway's HTTP API only, with every service a separate process on the
  * real broker, database and store: upload a dataset, start jobs, watch them train, read the result.
+ * Then every metric the Helm chart's alert rules and Grafana dashboards query is served by one of the
+ * running processes (the flow has produced the data-driven series, such as the models' gauges).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
+
+    private static final Path CHART = Path.of("..", "charts", "finetune-platform").toAbsolutePath().normalize();
 
     private static Platform platform;
     private final String user = "user-" + UUID.randomUUID();
@@ -47,6 +60,7 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(1)
     void twoJobsTrainInParallelAndShowEveryEpochInTheList() throws Exception {
         String datasetId = uploadDataset("blobs", Csv.blobs(600, 4, 3, 7));
 
@@ -87,6 +101,7 @@ class EndToEndTest {
     }
 
     @Test
+    @Order(2)
     void badInputIsRefusedWithAClearProblem() throws Exception {
         given().baseUri(platform.gatewayUrl()).contentType(ContentType.JSON).body(Map.of("name", "x"))
                 .post("/api/v1/datasets").then().statusCode(401).contentType("application/problem+json");
@@ -98,6 +113,38 @@ class EndToEndTest {
         api().get("/api/v1/datasets/" + rejected).then().statusCode(200)
                 .body("problems.message", hasItem(org.hamcrest.Matchers.containsString("label")));
         submitJob("on-rejected", rejected, 1).then().statusCode(422).contentType("application/problem+json");
+    }
+
+    /** Runs after the flow: the models it trained are what progress-service's per-model gauges report. */
+    @Test
+    @Order(3)
+    void everyMetricTheChartQueriesIsServedByARunningProcess() throws Exception {
+        Set<String> queried = ChartQueries.metricNamesUsed(CHART);
+        assertTrue(queried.size() > 20, "metric names read from the chart's rules and dashboards: " + queried);
+
+        // progress-service recomputes its gauges from the view every 15 s
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            Map<String, Set<String>> served = scrapeAll();
+            Set<String> missing = new TreeSet<>(queried);
+            served.values().forEach(missing::removeAll);
+            assertEquals(Set.of(), missing, "metrics the chart queries that none of " + served.keySet() + " serves");
+        });
+    }
+
+    /** Series names each process serves at /q/metrics (Prometheus text format). */
+    private static Map<String, Set<String>> scrapeAll() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, Set<String>> served = new TreeMap<>();
+        for (var endpoint : platform.metricsUrls().entrySet()) {
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(endpoint.getValue()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, scrape.statusCode(), endpoint.toString());
+            Set<String> names = new TreeSet<>();
+            scrape.body().lines().filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
+            served.put(endpoint.getKey(), names);
+        }
+        return served;
     }
 
     private String uploadDataset(String name, String csv) throws Exception {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -33,7 +34,10 @@ import org.jboss.logging.Logger;
  * The view's metrics (names in docs/metrics.md). Histograms are observed when a batch commits, only
  * for changes that took effect (a redelivery never takes effect twice); gauges are computed from
  * the view every {@code progress.metrics.refresh-every}, so every instance exports the whole view.
+ * The event lag of each topic and the epoch duration exist from start-up (at 0); the series labelled
+ * by lane or model appear with the first job or model that has them.
  */
+@Startup
 @ApplicationScoped
 public class ProjectionMetrics {
 
@@ -55,15 +59,15 @@ public class ProjectionMetrics {
         this.db = db;
         this.topics = topics;
         this.models = models;
+        topics.all().forEach(this::eventLag);
+        epochDuration();
     }
 
     /** Observes what a committed batch changed; {@code viewUpdatedAt} is the commit's time. */
     public void observe(JobProjection.Applied applied, Instant viewUpdatedAt) {
         for (PlatformEvent event : applied.events()) {
             String topic = topics.topicOf(event);
-            timer("finetune.event.lag", "time from an event's timestamp to the view's update",
-                    Duration.ofMillis(1), Duration.ofMinutes(5), Tags.of("topic", topic))
-                    .record(nonNegative(Duration.between(event.time(), viewUpdatedAt)));
+            eventLag(topic).record(nonNegative(Duration.between(event.time(), viewUpdatedAt)));
         }
         try {
             observeTransitions(applied.transitions());
@@ -129,8 +133,7 @@ public class ProjectionMetrics {
         for (TrainingEvent e : timed) {
             Long before = previous.get(e.jobId() + "/" + e.attempt() + "/" + (e.epoch() - 1));
             long millis = e.elapsedMillis() - (before == null ? 0 : before);
-            timer("finetune.epoch.duration", "time one epoch of training took",
-                    Duration.ofMillis(10), Duration.ofHours(6), Tags.empty()).record(nonNegative(Duration.ofMillis(millis)));
+            epochDuration().record(nonNegative(Duration.ofMillis(millis)));
         }
     }
 
@@ -196,6 +199,16 @@ public class ProjectionMetrics {
             Gauge.builder(name, value, AtomicReference::get).description(description).tags(tags).register(registry);
             return value;
         });
+    }
+
+    private Timer eventLag(String topic) {
+        return timer("finetune.event.lag", "time from an event's timestamp to the view's update",
+                Duration.ofMillis(1), Duration.ofMinutes(5), Tags.of("topic", topic));
+    }
+
+    private Timer epochDuration() {
+        return timer("finetune.epoch.duration", "time one epoch of training took",
+                Duration.ofMillis(10), Duration.ofHours(6), Tags.empty());
     }
 
     private Timer timer(String name, String description, Duration min, Duration max, Tags tags) {
