@@ -42,6 +42,7 @@ public final class Platform implements AutoCloseable {
     private final String run = "e2e_" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Process> processes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
     private final List<String> databases = new ArrayList<>();
     private int gatewayPort;
     private int servingPort;
@@ -144,6 +145,16 @@ public final class Platform implements AutoCloseable {
         pb.environment().putAll(env);
         processes.add(pb.start());
         ports.add(port);
+        names.add(name);
+    }
+
+    /** The Prometheus endpoint of every process started: each service and each trainer worker. */
+    public Map<String, URI> metricsUrls() {
+        Map<String, URI> urls = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < ports.size(); i++) {
+            urls.put(names.get(i), URI.create("http://127.0.0.1:" + ports.get(i) + "/q/metrics"));
+        }
+        return urls;
     }
 
     private void awaitReady() throws Exception {
