@@ -1,18 +1,18 @@
 package io.finetune.progress.messaging;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune.progress.service.JobChanges;
 import io.finetune.progress.service.JobProjection;
 import io.finetune.progress.service.LiveUpdates;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -20,7 +20,7 @@ import org.postgresql.PGNotification;
 
 /**
  * Listens to the projection's PostgreSQL notifications ({@link JobProjection#CHANGES_CHANNEL}) on a
- * connection of its own and hands each changed job to {@link LiveUpdates}. PostgreSQL sends them
+ * connection of its own and hands each batch's changes to {@link LiveUpdates}. PostgreSQL sends them
  * after the commit and to every instance, so an SSE client sees a change whichever instance
  * consumed the event, and never before it can read it.
  */
@@ -30,17 +30,19 @@ public class ChangeListener {
     private static final Logger LOG = Logger.getLogger(ChangeListener.class);
 
     private final LiveUpdates live;
+    private final ObjectMapper json;
     private final String url;
     private final String user;
     private final String password;
     private volatile boolean running = true;
     private Thread thread;
 
-    public ChangeListener(LiveUpdates live,
+    public ChangeListener(LiveUpdates live, ObjectMapper json,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") String password) {
         this.live = live;
+        this.json = json;
         this.url = url;
         this.user = user;
         this.password = password;
@@ -83,16 +85,8 @@ public class ChangeListener {
 
     private void dispatch(String payload) {
         try {
-            int colon = payload.indexOf(':');
-            UUID job = UUID.fromString(colon < 0 ? payload : payload.substring(0, colon));
-            List<Integer> epochs = new ArrayList<>();
-            if (colon >= 0) {
-                for (String epoch : payload.substring(colon + 1).split(",")) {
-                    epochs.add(Integer.parseInt(epoch));
-                }
-            }
-            live.changed(job, epochs);
-        } catch (RuntimeException e) {
+            live.changed(json.readValue(payload, JobChanges.class));
+        } catch (IOException | RuntimeException e) {
             LOG.warnf(e, "Could not send the change %s", payload);
         }
     }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +48,6 @@ public class JobViewService {
             select v.id, v.owner, v.name, v.status, v.reason, v.recipe, v.dataset_id, v.lane, v.priority_class,
                    v.queued_at, v.started_at, v.finished_at, v.epochs, v.model_uri, v.hyperparameters,
                    case when v.status = 'failed' then v.error_kind end as error_kind,
-                   case when v.status = 'queued' then
-                       (select count(*) + 1 from job_view q
-                        where q.status = 'queued' and q.lane = v.lane
-                          and (q.queued_at, q.id) < (v.queued_at, v.id)) end as position,
                    e.epoch, e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy,
                    coalesce(mv.model, v.model) as model, coalesce(mv.version, v.model_version) as model_version,
                    coalesce(v.kind, 'training') as kind, v.result_uri
@@ -64,6 +61,19 @@ public class JobViewService {
                                order by h.epoch desc limit 1) e on true
             left join model_version_view mv on mv.job_id = v.id
             """.formatted(VISIBLE_EPOCH);
+    /**
+     * Adds the queue position of the jobs of {@code page} (a query of SUMMARY_SELECT rows): one pass
+     * over the queues of their lanes, where a count per queued job would read its lane's queue once each.
+     * A queued job without a lane is alone in its queue.
+     */
+    private static final String WITH_POSITIONS = """
+            with page as (%s),
+                 queue as (select q.id, row_number() over (partition by q.lane order by q.queued_at, q.id) as position
+                           from job_view q
+                           where q.status = 'queued' and q.lane in (select lane from page where status = 'queued'))
+            select page.*, case when page.status = 'queued' then coalesce(queue.position, 1) end as position
+            from page left join queue on queue.id = page.id
+            """;
 
     private final DataSource db;
     private final ObjectMapper json;
@@ -111,10 +121,11 @@ public class JobViewService {
             params.add(value);
             params.add(after.id());
         }
-        sql.append(" order by ").append(key).append(' ').append(direction).append(", v.id ").append(direction)
-                .append(" limit ?");
+        String order = " order by %s " + direction + ", %s " + direction;
+        sql.append(order.formatted(key, "v.id")).append(" limit ?");
         params.add(query.limit() + 1);
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+        String paged = WITH_POSITIONS.formatted(sql) + order.formatted("sort_key", "page.id");
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(paged)) {
             bind(c, s, params);
             List<JobSummary> items = new ArrayList<>();
             String lastKey = null;
@@ -150,17 +161,27 @@ public class JobViewService {
         }
     }
 
-    /** Any owner's job, for the live updates, which route it to its owner's subscribers. */
-    public Optional<Owned> find(UUID id) {
-        try (Connection c = db.getConnection()) {
-            return find(c, id);
+    /** The owner's jobs among {@code ids} (others' and unknown ones left out), for the live updates. */
+    public Map<UUID, JobSummary> summaries(String owner, Collection<UUID> ids) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(WITH_POSITIONS.formatted(
+                SUMMARY_SELECT + SUMMARY_FROM + " where v.owner = ? and v.id = any(?) and v.job_sequence > 0"))) {
+            s.setString(1, owner);
+            s.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+            Map<UUID, JobSummary> jobs = new LinkedHashMap<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    JobSummary job = summary(rs);
+                    jobs.put(job.id(), job);
+                }
+            }
+            return jobs;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** The shown reports of the given epochs of a job (all when {@code epochs} is null). */
-    public List<JobDetail.EpochEntry> epochs(UUID jobId, java.util.Collection<Integer> epochs) {
+    public List<JobDetail.EpochEntry> epochs(UUID jobId, Collection<Integer> epochs) {
         try (Connection c = db.getConnection()) {
             return history(c, jobId).stream().filter(e -> epochs == null || epochs.contains(e.epoch())).toList();
         } catch (SQLException e) {
@@ -192,8 +213,8 @@ public class JobViewService {
     }
 
     private Optional<Owned> find(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(SUMMARY_SELECT + SUMMARY_FROM
-                + " where v.id = ? and v.job_sequence > 0")) {
+        try (PreparedStatement s = c.prepareStatement(WITH_POSITIONS.formatted(SUMMARY_SELECT + SUMMARY_FROM
+                + " where v.id = ? and v.job_sequence > 0"))) {
             s.setObject(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
@@ -274,7 +295,7 @@ public class JobViewService {
     public record Page(List<JobSummary> items, String nextCursor) {
     }
 
-    /** A job with its owner, for routing it to the owner's streams. */
-    public record Owned(String owner, JobSummary summary, Map<String, Object> hyperparameters) {
+    /** A job with its owner and hyperparameters. */
+    record Owned(String owner, JobSummary summary, Map<String, Object> hyperparameters) {
     }
 }

@@ -2,14 +2,16 @@ package io.finetune.progress.service;
 
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who watches what: an owner's whole list, or one job. Fed by {@code ChangeListener} with each job
- * whose view changed (after the commit); loads the job once and sends it to its watchers.
+ * Who watches what: an owner's whole list, or one job. Fed by {@code ChangeListener} with the jobs
+ * whose view changed (after the commit), an owner's at a time; loads them once and sends them to
+ * their watchers.
  */
 @ApplicationScoped
 public class LiveUpdates {
@@ -37,25 +39,36 @@ public class LiveUpdates {
         byJob.computeIfAbsent(job, j -> ConcurrentHashMap.newKeySet()).add(subscriber);
     }
 
-    /** A job's view changed; {@code epochs} are the epochs whose reports changed. */
-    public void changed(UUID jobId, Collection<Integer> epochs) {
-        Set<Subscriber> jobWatchers = byJob.get(jobId);
-        if (byOwner.isEmpty() && (jobWatchers == null || jobWatchers.isEmpty())) {
+    /**
+     * Jobs of one owner changed (a committed batch): each is loaded once, all in one query, and only
+     * when someone watches the owner or one of the jobs.
+     */
+    public void changed(JobChanges changes) {
+        Set<Subscriber> ownerWatchers = byOwner.getOrDefault(changes.owner(), Set.of());
+        List<UUID> watchedJobs = changes.jobs().keySet().stream()
+                .filter(id -> !byJob.getOrDefault(id, Set.of()).isEmpty()).toList();
+        if (ownerWatchers.isEmpty() && watchedJobs.isEmpty()) {
             return;
         }
-        jobs.find(jobId).ifPresent(job -> {
-            Set<Subscriber> ownerWatchers = byOwner.get(job.owner());
-            if (ownerWatchers != null) {
-                ownerWatchers.removeIf(s -> !s.send("job", job.summary()));
+        // scoped by the owner: a job goes only to the streams of the owner its row has
+        Map<UUID, JobSummary> summaries = jobs.summaries(changes.owner(),
+                ownerWatchers.isEmpty() ? watchedJobs : changes.jobs().keySet());
+        if (!ownerWatchers.isEmpty()) {
+            summaries.values().forEach(job -> ownerWatchers.removeIf(s -> !s.send("job", job)));
+        }
+        for (UUID id : watchedJobs) {
+            JobSummary job = summaries.get(id);
+            Set<Subscriber> jobWatchers = byJob.get(id);
+            if (job == null || jobWatchers == null) {
+                continue;
             }
-            if (jobWatchers != null && !jobWatchers.isEmpty()) {
-                // an epoch first, so a client that redraws on "job" already has it
-                if (!epochs.isEmpty()) {
-                    jobs.epochs(jobId, epochs).forEach(e -> jobWatchers.removeIf(s -> !s.send("epoch", e)));
-                }
-                jobWatchers.removeIf(s -> !s.send("job", job.summary()));
+            // an epoch first, so a client that redraws on "job" already has it
+            Set<Integer> epochs = changes.jobs().get(id);
+            if (!epochs.isEmpty()) {
+                jobs.epochs(id, epochs).forEach(e -> jobWatchers.removeIf(s -> !s.send("epoch", e)));
             }
-        });
+            jobWatchers.removeIf(s -> !s.send("job", job));
+        }
     }
 
     /** Keeps idle streams open through proxies and drops the clients that have gone. */

@@ -6,6 +6,7 @@ import io.finetune.common.events.JobStatus;
 import io.finetune.common.events.PlatformEvent;
 import io.finetune.progress.TestEvents;
 import io.finetune.progress.config.ProgressConfig;
+import io.finetune.progress.service.JobChanges;
 import io.finetune.progress.service.JobProjection;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -307,8 +308,8 @@ class ProgressBenchmark {
                 long now = System.nanoTime();
                 if (notifications != null) {
                     for (PGNotification n : notifications) {
-                        String p = n.getParameter();
-                        viewed.putIfAbsent(UUID.fromString(p.contains(":") ? p.substring(0, p.indexOf(':')) : p), now);
+                        json.readValue(n.getParameter(), JobChanges.class).jobs().keySet()
+                                .forEach(job -> viewed.putIfAbsent(job, now));
                     }
                 }
             }
