@@ -111,11 +111,11 @@ public final class FaultRun {
                 }
             }));
             FaultRun run = new FaultRun(services);
-            run.attempt("trainer", "trainer SIGKILL mid-epoch", run::killTrainerMidEpoch);
-            run.attempt("scheduler", "scheduler SIGKILL between state change and dispatch", run::killSchedulerAroundDispatch);
             run.attempt("kafka", "Kafka broker stopped and restarted mid-training", run::restartKafkaMidTraining);
             run.attempt("postgres", "PostgreSQL restarted under load", run::restartPostgresUnderLoad);
             run.attempt("s3", "object store down during an upload and a checkpoint", run::objectStoreDown);
+            run.attempt("trainer", "trainer SIGKILL mid-epoch", run::killTrainerMidEpoch);
+            run.attempt("scheduler", "scheduler SIGKILL between state change and dispatch", run::killSchedulerAroundDispatch);
             run.attempt("view", "the view matches the scheduler", run::viewMatchesScheduler);
             // last: the rebuilt view must equal the one the faults above left behind
             run.attempt("progress", "progress-service SIGKILL, view rebuilt from the topics", run::killProgressAndRebuild);
@@ -623,8 +623,8 @@ public final class FaultRun {
     private void noLeaks() throws Exception {
         String fault = "the whole run";
         List<String> inLogs = ServiceLogs.secretsIn(LOGS);
-        row(fault, "no secret in the service logs", inLogs.isEmpty(), ServiceLogs.logs(LOGS).size() + " logs scanned for the S3 secret key "
-                + "and the database password: " + (inLogs.isEmpty() ? "none found" : abbreviate(inLogs)));
+        row(fault, "no secret in the service logs", inLogs.isEmpty(), ServiceLogs.logs(LOGS).size() + " logs scanned for the S3 secret key, "
+                + "the database password and private keys: " + (inLogs.isEmpty() ? "none found" : abbreviate(inLogs)));
         List<String> leaking;
         synchronized (errorAnswers) {
             leaking = errorAnswers.stream().filter(ServiceLogs::leaks).toList();

@@ -19,13 +19,16 @@ public final class ServiceLogs {
 
     static final Path DIR = Path.of("target", "e2e-logs");
     /**
-     * The store's secret key and the database password as the services are configured with them. The
-     * password is the word "platform", which also names the product: only a password-shaped use of it counts.
+     * The store's secret key and the database password as the services are configured with them, and any
+     * PEM private key. The password is the word "platform", which also names the product: only a
+     * password-shaped use of it counts.
      */
     private static final List<Pattern> SECRETS = List.of(
             Pattern.compile(Pattern.quote("platform-secret-key")),
             Pattern.compile("(?i)(password|passwd|pwd|secret)[\"']?\\s*[=:]\\s*[\"']?platform\\b"),
-            Pattern.compile("(?i)postgres(ql)?://[^\\s/:@]+:platform@"));
+            Pattern.compile("(?i)postgres(ql)?://[^\\s/:@]+:platform@"),
+            // no service holds a private key (the gateway verifies JWTs with a public one), and none may print one
+            Pattern.compile("-----BEGIN ([A-Z]+ )?PRIVATE KEY-----"));
 
     private ServiceLogs() {
     }
@@ -33,7 +36,7 @@ public final class ServiceLogs {
     /** Fails naming each file and line that holds a secret. */
     static void assertNoSecrets() throws IOException {
         List<String> found = secretsIn(DIR);
-        System.out.printf("[log-scan] %d service logs in %s scanned for the S3 secret key and the database password: %s%n",
+        System.out.printf("[log-scan] %d service logs in %s scanned for the S3 secret key, the database password and private keys: %s%n",
                 logs(DIR).size(), DIR, found.isEmpty() ? "none found" : found.size() + " found");
         assertTrue(found.isEmpty(), "secrets in service logs:\n" + String.join("\n", found));
     }
