@@ -103,6 +103,102 @@ class ModelServingTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                 predict("health", "1").statusCode() == 200);
         predict("health", "1").then().body("version", equalTo(1)).body("predictions", hasSize(2));
+
+        aPredictionJobPredictsAnUnlabelledDatasetAsTheOnlineApiDoes();
+    }
+
+    /**
+     * Batch prediction as a job: an unlabelled dataset predicted by version 2 on the cpu lane, the file
+     * downloaded through its presigned URL, one line per input row, each equal to the online API's answer;
+     * a dataset without one of the model's columns is refused naming it.
+     */
+    private void aPredictionJobPredictsAnUnlabelledDatasetAsTheOnlineApiDoes() throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(QUICKSTART_DATA);
+        List<String> features = List.of("temperature", "vibration", "pressure", "humidity");
+        assertEquals(String.join(",", features) + ",label", lines.get(0));
+        StringBuilder unlabelled = new StringBuilder(String.join(",", features)).append('\n');
+        StringBuilder lacking = new StringBuilder("temperature,vibration,pressure\n");
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        for (String line : lines.subList(1, 101)) {
+            String[] cells = line.split(",");
+            unlabelled.append(String.join(",", List.of(cells).subList(0, 4))).append('\n');
+            lacking.append(String.join(",", List.of(cells).subList(0, 3))).append('\n');
+            inputs.add(Map.of(features.get(0), Double.parseDouble(cells[0]), features.get(1), Double.parseDouble(cells[1]),
+                    features.get(2), Double.parseDouble(cells[2]), features.get(3), Double.parseDouble(cells[3])));
+        }
+        String datasetId = uploadForPrediction("health-inputs", unlabelled.toString());
+        String lackingId = uploadForPrediction("health-inputs-lacking", lacking.toString());
+
+        JsonPath job = api().contentType(ContentType.JSON).body(Map.of("datasetId", datasetId, "version", 2))
+                .post("/api/v1/models/health/predictions").then().statusCode(201)
+                .body("kind", equalTo("prediction")).body("modelVersion", equalTo(2)).extract().jsonPath();
+        String id = job.getString("id");
+        // just queued (loading the model alone takes longer than this call): no file yet
+        api().get("/api/v1/jobs/" + id + "/predictions").then().statusCode(409);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            Response view = api().get("/api/v1/jobs/" + id);
+            String status = view.statusCode() == 200 ? view.path("status") : null;
+            assertTrue(status == null || !List.of("failed", "cancelled", "timed_out").contains(status), view.asString());
+            return "succeeded".equals(status);
+        });
+        api().get("/api/v1/jobs/" + id).then().body("kind", equalTo("prediction")).body("model", equalTo("health"))
+                .body("modelVersion", equalTo(2)).body("lane", equalTo("cpu"));
+        // another user cannot have its file
+        given().baseUri(platform.gatewayUrl()).header("X-User", "someone-else-" + UUID.randomUUID())
+                .get("/api/v1/jobs/" + id + "/predictions").then().statusCode(404);
+
+        String url = api().get("/api/v1/jobs/" + id + "/predictions").then().statusCode(200)
+                .extract().path("url");
+        HttpResponse<String> file = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, file.statusCode(), file.body());
+        List<String> rows = file.body().lines().toList();
+        List<String> header = List.of(rows.get(0).split(","));
+        assertEquals(features, header.subList(0, 4));
+        assertEquals("predicted_label", header.get(4));
+        assertEquals(inputs.size(), rows.size() - 1, "one prediction per input row");
+
+        for (int from = 0; from < inputs.size(); from += 50) {
+            List<Map<String, Object>> chunk = inputs.subList(from, from + 50);
+            JsonPath online = api().contentType(ContentType.JSON).body(Map.of("inputs", chunk)).queryParam("version", 2)
+                    .post("/api/v1/models/health/predict").then().statusCode(200).extract().jsonPath();
+            for (int i = 0; i < chunk.size(); i++) {
+                Map<String, Number> probabilities = online.getMap("predictions[" + i + "].probabilities");
+                List<String> cells = List.of(rows.get(from + i + 1).split(","));
+                assertEquals(List.of(rows.get(0).split(",")).size(), cells.size(), rows.get(from + i + 1));
+                assertEquals(lines.get(from + i + 1).substring(0, lines.get(from + i + 1).lastIndexOf(',')),
+                        String.join(",", cells.subList(0, 4)), "the input columns come back as they were");
+                assertEquals(online.getString("predictions[" + i + "].label"), cells.get(4), "row " + (from + i + 1));
+                for (int c = 5; c < header.size(); c++) {
+                    String label = header.get(c).substring("p_".length());
+                    assertEquals(probabilities.get(label).doubleValue(), Double.parseDouble(cells.get(c)), 1e-5,
+                            "row " + (from + i + 1) + " p_" + label);
+                }
+            }
+        }
+        assertEquals(Set.of("p_normal", "p_overheating", "p_bearing-wear"), Set.copyOf(header.subList(5, header.size())));
+
+        // a dataset without one of the model's columns: refused, naming it
+        api().contentType(ContentType.JSON).body(Map.of("datasetId", lackingId))
+                .post("/api/v1/models/health/predictions").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("datasetId"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("no column 'humidity'"));
+    }
+
+    /** An unlabelled dataset (purpose prediction), uploaded with one PUT and validated. */
+    private String uploadForPrediction(String name, String csv) throws Exception {
+        JsonPath upload = api().contentType(ContentType.JSON).body(Map.of("name", name, "purpose", "prediction"))
+                .post("/api/v1/datasets").then().statusCode(201).extract().jsonPath();
+        HttpResponse<String> put = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(upload.getString("uploadUrl")))
+                        .PUT(HttpRequest.BodyPublishers.ofString(csv)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode(), put.body());
+        String id = upload.getString("id");
+        api().post("/api/v1/datasets/" + id + "/complete").then().statusCode(200).body("status", equalTo("validated"))
+                .body("purpose", equalTo("prediction"));
+        return id;
     }
 
     private record Result(int exit, String output) {

@@ -30,8 +30,11 @@ public final class Platform implements AutoCloseable {
     public static final String KAFKA = System.getProperty("e2e.kafka", "127.0.0.1:29092");
     public static final String POSTGRES = System.getProperty("e2e.postgres", "127.0.0.1:25432");
     public static final String S3 = System.getProperty("e2e.s3", "http://127.0.0.1:29000");
-    /** Trainer workers per lane, as the scheduler's default slots: two production jobs train in parallel. */
-    static final Map<String, Integer> TRAINERS = Map.of("production", 2, "interactive", 1);
+    /**
+     * Trainer workers per lane, as the scheduler's default slots: two production jobs train in parallel;
+     * the cpu lane runs prediction jobs.
+     */
+    static final Map<String, Integer> TRAINERS = Map.of("production", 2, "interactive", 1, "cpu", 1);
 
     /** How long the services may take to be ready; a loaded shared machine needs more than a quiet one. */
     static final long STARTUP_SECONDS = Long.getLong("e2e.startup-seconds", 120);
