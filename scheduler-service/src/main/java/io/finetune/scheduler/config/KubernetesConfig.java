@@ -19,23 +19,26 @@ public interface KubernetesConfig {
     /** The namespace of the trainers' Jobs and pods; empty: the client's own (the scheduler's pod's). */
     Optional<String> namespace();
 
-    /** The extended resource the lanes' trainers request. */
-    @WithDefault("nvidia.com/gpu")
-    String gpuResource();
-
     /** How often the nodes are read (read by @Scheduled). */
     @WithDefault("1m")
     String capacityTick();
 
-    /** Lanes whose capacity is read from their nodes, by lane name. */
+    /** The GPU lanes' nodes, by lane name (application.properties names the lanes, the chart fills them in). */
     Map<String, LaneNodes> lanes();
 
     interface LaneNodes {
 
-        /** A label selector of the lane's GPU nodes ({@code nvidia.com/gpu.product=NVIDIA-A100-SXM4-80GB}). */
-        String nodeSelector();
+        /**
+         * A label selector of the lane's GPU nodes ({@code nvidia.com/gpu.product=NVIDIA-A100-SXM4-80GB});
+         * empty: the lane's capacity is not read from nodes.
+         */
+        Optional<String> nodeSelector();
 
-        /** GPUs one trainer of the lane requests. */
+        /** The extended resource the lane's trainers request (a MIG slice such as {@code nvidia.com/mig-3g.40gb} too). */
+        @WithDefault("nvidia.com/gpu")
+        String gpuResource();
+
+        /** How many of it one trainer of the lane requests. */
         @WithDefault("1")
         int gpusPerTrainer();
     }

@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 /**
  * The trainer slots of each lane: {@code scheduler.lanes.<lane>.slots}, and on Kubernetes, for a
  * lane with a node selector ({@code scheduler.kubernetes.lanes.<lane>.node-selector}), at most the
- * trainers its schedulable nodes' allocatable GPUs can hold, read every
+ * trainers its schedulable nodes' allocatable GPUs ({@code gpu-resource}) can hold, read every
  * {@code scheduler.kubernetes.capacity-tick}. The configured slots stay the ceiling (KEDA's
  * maxReplicaCount and the topic's partitions follow them); the nodes lower it when GPUs are missing,
  * so no job is released to a trainer pod that could not be scheduled. Until the first reading, and
@@ -57,21 +57,21 @@ public class LaneCapacity {
             return;
         }
         for (var lane : config.lanes().entrySet()) {
-            if (!scheduler.lanes().containsKey(lane.getKey())) {
+            if (!scheduler.lanes().containsKey(lane.getKey()) || lane.getValue().nodeSelector().isEmpty()) {
                 continue;
             }
             try {
-                long gpus = client.get().nodes().withLabelSelector(lane.getValue().nodeSelector()).list().getItems()
+                long gpus = client.get().nodes().withLabelSelector(lane.getValue().nodeSelector().get()).list().getItems()
                         .stream()
                         // a cordoned node takes no new trainer pod
                         .filter(node -> node.getSpec() == null || !Boolean.TRUE.equals(node.getSpec().getUnschedulable()))
-                        .mapToLong(this::allocatableGpus)
+                        .mapToLong(node -> allocatable(node, lane.getValue().gpuResource()))
                         .sum();
                 int trainers = (int) (gpus / Math.max(1, lane.getValue().gpusPerTrainer()));
                 Integer before = fromNodes.put(lane.getKey(), trainers);
                 if (before == null || before != trainers) {
                     LOG.infof("Lane %s: its nodes (%s) hold %d trainers (%d %s)", lane.getKey(),
-                            lane.getValue().nodeSelector(), trainers, gpus, config.gpuResource());
+                            lane.getValue().nodeSelector().get(), trainers, gpus, lane.getValue().gpuResource());
                 }
             } catch (KubernetesClientException e) {
                 LOG.warnf("Lane %s: cannot read its nodes (%s); keeping %s slots", lane.getKey(), e.getMessage(),
@@ -80,9 +80,9 @@ public class LaneCapacity {
         }
     }
 
-    private long allocatableGpus(Node node) {
+    private static long allocatable(Node node, String resource) {
         Quantity gpus = node.getStatus() == null || node.getStatus().getAllocatable() == null ? null
-                : node.getStatus().getAllocatable().get(config.gpuResource());
+                : node.getStatus().getAllocatable().get(resource);
         return gpus == null ? 0 : Quantity.getAmountInBytes(gpus).longValue();
     }
 }
