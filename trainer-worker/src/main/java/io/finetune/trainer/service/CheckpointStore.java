@@ -11,6 +11,7 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.messages.DeleteError;
 import io.minio.messages.DeleteObject;
 import io.minio.messages.Item;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,14 +24,21 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * A job's checkpoints in the models bucket: {@code <jobId>/checkpoints/epoch-<k>/}, one folder per
  * checkpoint (DJL's load picks the highest-epoch parameters of a folder). A checkpoint counts only
  * once its {@value #COMPLETE_MARKER} object exists, written after every other file, so a worker
  * that dies mid-upload never leaves a half checkpoint that a later attempt would load.
+ *
+ * <p>Every call is retried with backoff (about a minute in all) when the store cannot be reached:
+ * failing the attempt at once would spend the job's attempts within seconds of a short store outage
+ * (finding F6 of docs/faults.md). Every call is idempotent, so a repeat is safe.
  */
 @ApplicationScoped
+@Retry(maxRetries = 6, delay = 1000, maxDuration = 120_000, retryOn = IOException.class)
+@ExponentialBackoff(factor = 2, maxDelay = 30_000)
 public class CheckpointStore {
 
     static final String COMPLETE_MARKER = "_complete";
