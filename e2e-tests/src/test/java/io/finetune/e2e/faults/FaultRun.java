@@ -251,7 +251,8 @@ public final class FaultRun {
             consumer.assign(from.keySet());
             from.forEach(consumer::seek);
             Map<TopicPartition, Long> end = consumer.endOffsets(from.keySet());
-            Instant deadline = Instant.now().plusSeconds(30);
+            // generous: on a loaded machine a short read counted real dispatches as missing
+            Instant deadline = Instant.now().plusSeconds(180);
             while (Instant.now().isBefore(deadline)
                     && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
