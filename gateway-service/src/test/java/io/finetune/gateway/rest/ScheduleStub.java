@@ -1,14 +1,9 @@
 package io.finetune.gateway.rest;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * has one schedule, {@link #SCHEDULE}; every other owner's view of it is 404; a cron of {@code bad} is
  * a 422 on {@code cron}. The last request of each method and path is kept in {@link #SEEN}.
  */
-public class ScheduleStub implements QuarkusTestResourceLifecycleManager {
+public class ScheduleStub extends LoopbackStub {
 
     static final String OWNER = "schedule-owner";
     static final String SCHEDULE = "55555555-5555-5555-5555-555555555555";
@@ -32,28 +27,13 @@ public class ScheduleStub implements QuarkusTestResourceLifecycleManager {
     private static final String BAD_CRON = "{\"type\":\"about:blank\",\"title\":\"Unprocessable Content\",\"status\":422,"
             + "\"detail\":\"The request has invalid fields\",\"errors\":[{\"field\":\"cron\",\"message\":\"not a Unix cron expression\"}]}";
 
-    private HttpServer server;
-
     @Override
-    public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/", this::handle);
-        server.start();
-        String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        return Map.of("quarkus.rest-client.scheduler-service.url", url,
-                "quarkus.rest-client.dataset-service.url", url);
+    List<String> clients() {
+        return List.of("scheduler-service", "dataset-service");
     }
 
     @Override
-    public void stop() {
-        server.stop(0);
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
+    void handle(HttpExchange exchange) throws IOException {
         String owner = exchange.getRequestHeaders().getFirst("X-Owner");
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
@@ -69,37 +49,13 @@ public class ScheduleStub implements QuarkusTestResourceLifecycleManager {
                 }
             }
             case "GET /schedules" -> respond(exchange, 200, "application/json", mine ? "[" + SCHEDULE_JSON + "]" : "[]");
-            case "GET /schedules/" + SCHEDULE, "PUT /schedules/" + SCHEDULE -> found(exchange, mine, SCHEDULE_JSON);
-            case "DELETE /schedules/" + SCHEDULE -> {
-                if (mine) {
-                    exchange.sendResponseHeaders(204, -1);
-                    exchange.close();
-                } else {
-                    respond(exchange, 404, "application/problem+json", NOT_FOUND);
-                }
-            }
+            case "GET /schedules/" + SCHEDULE, "PUT /schedules/" + SCHEDULE -> found(exchange, mine, SCHEDULE_JSON, NOT_FOUND);
+            case "DELETE /schedules/" + SCHEDULE -> deleted(exchange, mine, NOT_FOUND);
             case "GET /datasets/" + DATASET -> respond(exchange, 200, "application/json",
                     "{\"id\":\"" + DATASET + "\",\"name\":\"d\",\"status\":\"validated\"}");
             case "POST /jobs" -> respond(exchange, 201, "application/json",
                     "{\"id\":\"77777777-7777-7777-7777-777777777777\",\"name\":\"again\",\"status\":\"queued\"}");
             default -> respond(exchange, 404, "application/problem+json", NOT_FOUND);
-        }
-    }
-
-    private static void found(HttpExchange exchange, boolean mine, String json) throws IOException {
-        if (mine) {
-            respond(exchange, 200, "application/json", json);
-        } else {
-            respond(exchange, 404, "application/problem+json", NOT_FOUND);
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 }

@@ -1,15 +1,10 @@
 package io.finetune.gateway.rest;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -23,7 +18,7 @@ import java.util.regex.Pattern;
  * as docs/models.md describes them. The headers of the last call of each path are kept in {@link #SEEN},
  * with each query parameter as {@code query-<name>} and the body as {@code body}.
  */
-public class StubDownstream implements QuarkusTestResourceLifecycleManager {
+public class StubDownstream extends LoopbackStub {
 
     static final String OWNER = "stub-owner";
     static final String JOB = "11111111-1111-1111-1111-111111111111";
@@ -49,31 +44,13 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
     private static final Pattern JOB_PATH = Pattern.compile("/jobs/([0-9a-f-]{36})(/cancel|/stream)?");
     private static final String NOT_FOUND = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"No such job\"}";
 
-    private HttpServer server;
-
     @Override
-    public Map<String, String> start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/", this::handle);
-        server.start();
-        String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        return Map.of(
-                "quarkus.rest-client.dataset-service.url", url,
-                "quarkus.rest-client.scheduler-service.url", url,
-                "quarkus.rest-client.progress-service.url", url,
-                "quarkus.rest-client.serving-service.url", url);
+    List<String> clients() {
+        return List.of("dataset-service", "scheduler-service", "progress-service", "serving-service");
     }
 
     @Override
-    public void stop() {
-        server.stop(0);
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
+    void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         Map<String, String> headers = new ConcurrentHashMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
@@ -96,45 +73,45 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
         if (path.equals("/jobs") && exchange.getRequestMethod().equals("GET")) {
             // Ignores ?nameExact= as progress-service did before it had the filter: the gateway filters.
             if (NEXT_CURSOR.equals(params.get("cursor"))) {
-                send(exchange, 200, "application/json", owner ? "[" + job("third") + "]" : "[]");
+                respond(exchange, 200, "application/json", owner ? "[" + job("third") + "]" : "[]");
             } else {
                 exchange.getResponseHeaders().set("X-Next-Cursor", NEXT_CURSOR);
-                send(exchange, 200, "application/json", owner ? "[" + job("first") + "," + job("second") + "]" : "[]");
+                respond(exchange, 200, "application/json", owner ? "[" + job("first") + "," + job("second") + "]" : "[]");
             }
         } else if (path.equals("/models")) {
-            send(exchange, 200, "application/json", owner ? "[{\"name\":\"" + MODEL + "\",\"latestVersion\":2,"
+            respond(exchange, 200, "application/json", owner ? "[{\"name\":\"" + MODEL + "\",\"latestVersion\":2,"
                     + "\"validationAccuracy\":0.91,\"stale\":false,\"accuracyDropped\":true}]" : "[]");
         } else if (model.matches() && owner && (model.group(1).equals(MODEL) || model.group(1).equals(LOADING_MODEL))) {
             model(exchange, model.group(1), model.group(2), model.group(3), params.get("version"), body);
         } else if (path.equals("/jobs") && exchange.getRequestMethod().equals("POST")) {
-            send(exchange, 201, "application/json", job("first"));
+            respond(exchange, 201, "application/json", job("first"));
         } else if (path.equals("/datasets") && exchange.getRequestMethod().equals("POST") && body.contains("\"s3\"")) {
-            send(exchange, 202, "application/json", "{\"id\":\"" + IMPORTED + "\",\"name\":\"imported\",\"status\":\"validating\"}");
+            respond(exchange, 202, "application/json", "{\"id\":\"" + IMPORTED + "\",\"name\":\"imported\",\"status\":\"validating\"}");
         } else if (path.equals("/datasets/" + DATASET_IN_USE) && exchange.getRequestMethod().equals("DELETE") && owner) {
-            send(exchange, 409, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Conflict\",\"status\":409,"
+            respond(exchange, 409, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Conflict\",\"status\":409,"
                     + "\"detail\":\"Dataset is used by job 'first' (running)\",\"jobs\":[{\"id\":\"" + JOB
                     + "\",\"name\":\"first\",\"status\":\"running\"}]}");
         } else if (path.equals("/datasets/" + DATASET)) {
-            send(exchange, 200, "application/json", "{\"id\":\"" + DATASET + "\",\"name\":\"d\",\"status\":\"validated\"}");
+            respond(exchange, 200, "application/json", "{\"id\":\"" + DATASET + "\",\"name\":\"d\",\"status\":\"validated\"}");
         } else if (path.equals("/models/" + MODEL + "/predictions") && owner) {
             // scheduler-service's prediction job
-            send(exchange, 201, "application/json", "{\"id\":\"" + PREDICTION_JOB + "\",\"name\":\"churn-predictions-1\","
+            respond(exchange, 201, "application/json", "{\"id\":\"" + PREDICTION_JOB + "\",\"name\":\"churn-predictions-1\","
                     + "\"kind\":\"prediction\",\"model\":\"" + MODEL + "\",\"modelVersion\":2,\"status\":\"queued\"}");
         } else if (path.equals("/jobs/" + PREDICTION_JOB + "/predictions") && owner) {
-            send(exchange, 200, "application/json", "{\"jobId\":\"" + PREDICTION_JOB + "\",\"url\":\"http://store/p.csv?X-Amz-Signature=s\","
+            respond(exchange, 200, "application/json", "{\"jobId\":\"" + PREDICTION_JOB + "\",\"url\":\"http://store/p.csv?X-Amz-Signature=s\","
                     + "\"expiresAt\":\"2026-11-25T18:00:00Z\"}");
         } else if (path.equals("/jobs/" + JOB + "/predictions") && owner) {
-            send(exchange, 409, "application/problem+json", problem(409, "Prediction job 'first' is running"));
+            respond(exchange, 409, "application/problem+json", problem(409, "Prediction job 'first' is running"));
         } else if (path.equals("/jobs/stream") && owner) {
-            send(exchange, 200, "text/event-stream", "id: 7\nevent: job\ndata: " + job("first") + "\n\nid: 8\nevent: job\ndata: {\"id\":\"x\"}\n\n");
+            respond(exchange, 200, "text/event-stream", "id: 7\nevent: job\ndata: " + job("first") + "\n\nid: 8\nevent: job\ndata: {\"id\":\"x\"}\n\n");
         } else if (job.matches() && owner && job.group(1).equals(JOB)) {
             if ("/cancel".equals(job.group(2))) {
-                send(exchange, 202, "application/json", "{\"id\":\"" + JOB + "\",\"status\":\"running\"}");
+                respond(exchange, 202, "application/json", "{\"id\":\"" + JOB + "\",\"status\":\"running\"}");
             } else {
-                send(exchange, 200, "application/json", job("first"));
+                respond(exchange, 200, "application/json", job("first"));
             }
         } else {
-            send(exchange, 404, "application/problem+json", NOT_FOUND);
+            respond(exchange, 404, "application/problem+json", NOT_FOUND);
         }
     }
 
@@ -142,28 +119,28 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
     private static void model(HttpExchange exchange, String name, String what, String pathVersion, String queryVersion,
             String body) throws IOException {
         if (what == null) {
-            send(exchange, 200, "application/json", "{\"name\":\"" + name + "\",\"latestVersion\":2,\"versions\":["
+            respond(exchange, 200, "application/json", "{\"name\":\"" + name + "\",\"latestVersion\":2,\"versions\":["
                     + "{\"version\":1,\"validationAccuracy\":0.95},{\"version\":2,\"validationAccuracy\":0.91}]}");
         } else if (what.startsWith("/versions/")) {
             String version = pathVersion.equals("latest") ? "2" : pathVersion;
             if (version.equals("1") || version.equals("2")) {
-                send(exchange, 200, "application/json", "{\"name\":\"" + name + "\",\"version\":" + version
+                respond(exchange, 200, "application/json", "{\"name\":\"" + name + "\",\"version\":" + version
                         + ",\"card\":{\"schema\":{\"inputs\":[{\"name\":\"temperature\",\"type\":\"number\"}],"
                         + "\"labels\":[\"ok\",\"fail\"]}}}");
             } else {
-                send(exchange, 404, "application/problem+json", problem(404, "No such version"));
+                respond(exchange, 404, "application/problem+json", problem(404, "No such version"));
             }
         } else if (name.equals(LOADING_MODEL)) {
             exchange.getResponseHeaders().set("Retry-After", "3");
-            send(exchange, 503, "application/problem+json", problem(503, "version 1 is loading"));
+            respond(exchange, 503, "application/problem+json", problem(503, "version 1 is loading"));
         } else if (queryVersion != null && !queryVersion.equals("1") && !queryVersion.equals("2") && !queryVersion.equals("latest")) {
-            send(exchange, 404, "application/problem+json", problem(404, "No such version"));
+            respond(exchange, 404, "application/problem+json", problem(404, "No such version"));
         } else if (body.contains("\"hot\"")) {
-            send(exchange, 422, "application/problem+json", "{\"title\":\"Unprocessable Content\",\"status\":422,"
+            respond(exchange, 422, "application/problem+json", "{\"title\":\"Unprocessable Content\",\"status\":422,"
                     + "\"detail\":\"invalid inputs\",\"errors\":[{\"field\":\"inputs[0].temperature\",\"message\":\"must be a number\"}]}");
         } else {
             String version = queryVersion == null || queryVersion.equals("latest") ? "2" : queryVersion;
-            send(exchange, 200, "application/json", "{\"model\":\"" + name + "\",\"version\":" + version
+            respond(exchange, 200, "application/json", "{\"model\":\"" + name + "\",\"version\":" + version
                     + ",\"predictions\":[{\"label\":\"ok\",\"probabilities\":{\"ok\":0.9,\"fail\":0.1}}]}");
         }
     }
@@ -176,14 +153,5 @@ public class StubDownstream implements QuarkusTestResourceLifecycleManager {
         String id = name.equals("first") ? JOB : name.equals("second") ? "33333333-3333-3333-3333-333333333333"
                 : "44444444-4444-4444-4444-444444444444";
         return "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"status\":\"running\",\"epoch\":" + epoch + ",\"epochs\":5}";
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }
