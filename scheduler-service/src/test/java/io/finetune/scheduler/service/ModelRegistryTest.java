@@ -207,8 +207,9 @@ class ModelRegistryTest {
                     "text-classification", 1, null, null, null, "daily")).id()));
             // version 2 is the text job's: the latest is of another recipe, so the next tabular job starts afresh
             succeed(text);
+            // fresh: without a warm start it equals daily-1, whose version would answer it (ResultReuse)
             Job third = TestData.job(awaitDispatched(jobs.submit(owner, new NewJob("daily-3", datasetId, null, 1,
-                    null, null, null, "daily")).id()));
+                    null, null, null, "daily", true)).id()));
 
             Set<UUID> mine = Set.of(first.id, second.id, text.id, third.id);
             await().atMost(WAIT).until(() -> dispatches.poll(mine).size() == 4);
