@@ -45,6 +45,19 @@ abstract class LoopbackStub implements QuarkusTestResourceLifecycleManager {
         server.stop(0);
     }
 
+    /** A request as the owner-scoped stubs see it: {@code route} is {@code "<METHOD> <path>"}. */
+    record Call(String owner, String route, String body) {
+    }
+
+    /** Reads the request and keeps its owner ({@code x-owner}) and body in {@code seen} under its route. */
+    static Call read(HttpExchange exchange, Map<String, Map<String, String>> seen) throws IOException {
+        String owner = exchange.getRequestHeaders().getFirst("X-Owner");
+        String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        seen.put(route, Map.of("x-owner", String.valueOf(owner), "body", body));
+        return new Call(owner, route, body);
+    }
+
     /** {@code json} with 200 to its owner, {@code notFound} (problem+json) with 404 to anyone else. */
     static void found(HttpExchange exchange, boolean mine, String json, String notFound) throws IOException {
         if (mine) {

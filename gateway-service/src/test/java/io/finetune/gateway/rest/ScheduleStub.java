@@ -2,7 +2,6 @@ package io.finetune.gateway.rest;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,15 +33,11 @@ public class ScheduleStub extends LoopbackStub {
 
     @Override
     void handle(HttpExchange exchange) throws IOException {
-        String owner = exchange.getRequestHeaders().getFirst("X-Owner");
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        SEEN.put(method + " " + path, Map.of("x-owner", String.valueOf(owner), "body", body));
-        boolean mine = OWNER.equals(owner);
-        switch (method + " " + path) {
+        Call call = read(exchange, SEEN);
+        boolean mine = OWNER.equals(call.owner());
+        switch (call.route()) {
             case "POST /schedules" -> {
-                if (body.contains("\"bad\"")) {
+                if (call.body().contains("\"bad\"")) {
                     respond(exchange, 422, "application/problem+json", BAD_CRON);
                 } else {
                     respond(exchange, 201, "application/json", SCHEDULE_JSON);

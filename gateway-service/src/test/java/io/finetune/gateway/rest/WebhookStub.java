@@ -2,7 +2,6 @@ package io.finetune.gateway.rest;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,13 +29,9 @@ public class WebhookStub extends LoopbackStub {
 
     @Override
     void handle(HttpExchange exchange) throws IOException {
-        String owner = exchange.getRequestHeaders().getFirst("X-Owner");
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        SEEN.put(method + " " + path, Map.of("x-owner", String.valueOf(owner), "body", body));
-        boolean mine = OWNER.equals(owner);
-        switch (method + " " + path) {
+        Call call = read(exchange, SEEN);
+        boolean mine = OWNER.equals(call.owner());
+        switch (call.route()) {
             case "POST /webhooks" -> respond(exchange, 201, "application/json",
                     "{\"id\":\"" + WEBHOOK + "\",\"url\":\"https://hooks.example.com/x\",\"createdAt\":\"2026-11-25T12:00:00Z\","
                             + "\"secret\":\"whsec_generated\"}");
