@@ -17,6 +17,8 @@ import java.util.UUID;
  *        {@link JobKind#PREDICTION}
  * @param modelVersion a prediction job: the version of {@code model} it predicts with; else null
  * @param modelUri a prediction job: that version's artifact ({@code s3://bucket/prefix/}); else null
+ * @param baseModel a training job that builds on a registered base model: its pinned
+ *        {@code name:version} ({@link io.finetune.common.basemodels.BaseModel#reference()}); else null
  */
 public record TrainingDispatch(
         UUID eventId,
@@ -36,7 +38,8 @@ public record TrainingDispatch(
         String warmStartUri,
         String kind,
         Integer modelVersion,
-        String modelUri) implements PlatformEvent {
+        String modelUri,
+        String baseModel) implements PlatformEvent {
 
     public static final String TYPE = "training.dispatch";
 
@@ -45,6 +48,6 @@ public record TrainingDispatch(
             String name, UUID datasetId, String datasetObjectKey, String recipe, int epochs,
             Map<String, Object> hyperparameters, int attempt, String model, String warmStartUri) {
         this(eventId, type, time, sequence, jobId, owner, name, datasetId, datasetObjectKey, recipe, epochs,
-                hyperparameters, attempt, model, warmStartUri, JobKind.TRAINING, null, null);
+                hyperparameters, attempt, model, warmStartUri, JobKind.TRAINING, null, null, null);
     }
 }

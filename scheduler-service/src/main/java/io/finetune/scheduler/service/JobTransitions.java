@@ -99,7 +99,7 @@ public class JobTransitions {
         outbox.add(config.lanes().get(job.lane).topic(), job.id, new TrainingDispatch(UUID.randomUUID(),
                 TrainingDispatch.TYPE, clock.now(), job.sequence, job.id, job.owner, job.name, job.datasetId,
                 dataset.objectKey, job.recipe, job.epochs, job.hyperparameters, job.attempt, job.model,
-                job.isPrediction() ? null : models.warmStartUri(job), job.kind, job.modelVersion, job.modelUri));
+                job.isPrediction() ? null : models.warmStartUri(job), job.kind, job.modelVersion, job.modelUri, null));
     }
 
     /** Tells the trainer of the job's current attempt to stop ({@link TrainingControl#CANCEL} or {@code PREEMPT}). */

@@ -164,7 +164,7 @@ class PredictionJobTest {
         UUID jobId = UUID.randomUUID();
         return new TrainingDispatch(UUID.randomUUID(), TrainingDispatch.TYPE, Instant.now(), 3, jobId, "user-" + jobId,
                 "predict-" + jobId, UUID.randomUUID(), objectKey, "tabular-classification", 0, Map.of(), 1, "blobs",
-                null, JobKind.PREDICTION, 1, modelUri);
+                null, JobKind.PREDICTION, 1, modelUri, null);
     }
 
     /** What the model itself answers for these inputs, loaded here from the same artifact; its classes into {@code classes}. */
