@@ -19,6 +19,9 @@ import java.util.UUID;
  *        names the version a training job registers)
  * @param modelVersion a prediction job: that model's version; else null
  * @param resultUri a succeeded prediction job: its predictions file ({@code s3://bucket/key}); else null
+ * @param baseModel a training job that starts from a registered base model: its pinned {@code name:version}
+ *        ({@link io.finetune.common.basemodels.BaseModel#reference()}); else null (also from a scheduler older
+ *        than the base-model registry)
  */
 public record JobEvent(
         UUID eventId,
@@ -40,14 +43,24 @@ public record JobEvent(
         String kind,
         String model,
         Integer modelVersion,
-        String resultUri) implements PlatformEvent {
+        String resultUri,
+        String baseModel) implements PlatformEvent {
+
+    /** An event of a job that starts from no registered base model. */
+    public JobEvent(UUID eventId, String type, Instant time, long sequence, UUID jobId, String owner, String name,
+            JobStatus status, String reason, UUID datasetId, String recipe, int epochs,
+            Map<String, Object> hyperparameters, int attempt, String lane, String priorityClass, String kind,
+            String model, Integer modelVersion, String resultUri) {
+        this(eventId, type, time, sequence, jobId, owner, name, status, reason, datasetId, recipe, epochs,
+                hyperparameters, attempt, lane, priorityClass, kind, model, modelVersion, resultUri, null);
+    }
 
     /** An event that does not state the job's kind (null), e.g. from a scheduler older than prediction jobs. */
     public JobEvent(UUID eventId, String type, Instant time, long sequence, UUID jobId, String owner, String name,
             JobStatus status, String reason, UUID datasetId, String recipe, int epochs,
             Map<String, Object> hyperparameters, int attempt, String lane, String priorityClass) {
         this(eventId, type, time, sequence, jobId, owner, name, status, reason, datasetId, recipe, epochs,
-                hyperparameters, attempt, lane, priorityClass, null, null, null, null);
+                hyperparameters, attempt, lane, priorityClass, null, null, null, null, null);
     }
 
     /** The event type of a transition into {@code status}, e.g. {@code job.queued}. */

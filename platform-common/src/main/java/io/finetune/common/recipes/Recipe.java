@@ -65,6 +65,14 @@ public enum Recipe {
         return Arrays.stream(values()).filter(r -> r.wireName.equals(value)).findFirst();
     }
 
+    /**
+     * Whether a job of this recipe may name a registered base model ({@code BaseModel}) to start from;
+     * text-classification's encoder (all-MiniLM-L6-v2) is built in.
+     */
+    public boolean acceptsBaseModel() {
+        return this == TABULAR_CLASSIFICATION;
+    }
+
     /** What is wrong with the given hyperparameters, one entry per field; empty when they are valid. */
     public List<Problem.FieldError> problems(Map<String, Object> given) {
         List<Problem.FieldError> errors = new ArrayList<>();
