@@ -12,6 +12,9 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -22,6 +25,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finetune.common.basemodels.BaseModel;
 import io.finetune.common.events.ModelCard;
 import io.finetune.common.recipes.Recipe;
 import io.finetune.recipes.EpochMetrics;
@@ -40,6 +44,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
@@ -48,6 +53,8 @@ import org.jboss.logging.Logger;
  * width (its own code), and this class standardizes the vectors, trains an MLP with two hidden
  * layers, Adam and softmax cross-entropy on a seeded train/validation split, writes checkpoints and
  * the artifact, continues from a checkpoint or a previous version, and predicts with the same steps.
+ * A job that names a registered base model trains that TorchScript module (all its parameters) with a
+ * new Linear head to the classes instead of the MLP: DJL's transfer-learning pattern.
  */
 public abstract class MlpClassificationRecipe implements TrainingRecipe {
 
@@ -100,9 +107,11 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             throw new TrainingInputException("The '" + Recipe.LABEL_COLUMN + "' column has only one value ("
                     + classes.get(0) + "); a classifier needs at least 2.");
         }
+        TrainingRequest.BaseModelFile base = request.baseModel();
+        String backbone = base == null ? null : check(base.metadata(), examples);
         Split split = Split.of(examples.vectors().size(), hp.validationSplit(), hp.seed());
         Normalization normalization = Normalization.fit(examples.vectors(), split.train());
-        Start start = start(request, examples, classes, hp);
+        Start start = start(request, examples, classes, hp, backbone);
         if (start.classes() != null) {
             // The loaded parameters' mapping wins: class indexes and scaling must mean what they meant when saved
             classes = start.classes();
@@ -117,7 +126,13 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
         Engine.getInstance().setRandomSeed(hp.seed());
         try (NDManager manager = NDManager.newBaseManager();
                 Model model = Model.newInstance(MODEL_NAME)) {
-            model.setBlock(mlp(hp.hiddenUnits(), classes.size()));
+            if (backbone == null) {
+                model.setBlock(mlp(hp.hiddenUnits(), classes.size()));
+            } else {
+                // Saved parameters hold the fine-tuned module; only a fresh start reads the registered file
+                model.setBlock(withHead(start.paramsDir() == null ? backbone(model, base.file()) : emptyBackbone(model),
+                        classes.size()));
+            }
             if (start.paramsDir() != null) {
                 // The epoch named: load never picks another file's parameters
                 model.load(start.paramsDir(), start.modelName(), Map.of("epoch", start.paramsEpoch()));
@@ -128,7 +143,7 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) hp.learningRate())).build());
             Run run = new Run(model, start.completed(), classes, examples.inputs(), normalization, hp,
-                    start.metrics(), start.warmStartedFrom());
+                    start.metrics(), start.warmStartedFrom(), backbone);
             List<ModelCard.ClassMetrics> classMetrics;
             try (Trainer trainer = model.newTrainer(config)) {
                 // Keeps loaded parameters; initializes fresh ones
@@ -152,13 +167,14 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             }
             model.setProperty("Epoch", String.valueOf(request.epochs()));
             model.save(outputDir, MODEL_NAME);
+            String baseModel = backbone == null ? baseModel() : backbone;
             ModelDescriptor descriptor = new ModelDescriptor(recipe().wireName(), request.jobId().toString(),
-                    request.attempt(), MODEL_NAME, classes, examples.inputs(), baseModel(), normalization,
-                    hp.hiddenUnits(), HIDDEN_LAYERS, hp.all(), hp.seed(), request.epochs(), run.last, classMetrics,
-                    run.warmStartedFrom);
+                    request.attempt(), MODEL_NAME, classes, examples.inputs(), baseModel, normalization,
+                    backbone == null ? hp.hiddenUnits() : 0, backbone == null ? HIDDEN_LAYERS : 0, hp.all(), hp.seed(),
+                    request.epochs(), run.last, classMetrics, run.warmStartedFrom, backbone);
             objectMapper.writerWithDefaultPrettyPrinter().writeValue(outputDir.resolve(DESCRIPTOR_FILE).toFile(), descriptor);
             return new TrainingResult(recipe(), run.last, hp.all(), classMetrics, descriptor.toSchema(), hp.seed(),
-                    baseModel(), run.warmStartedFrom);
+                    baseModel, run.warmStartedFrom);
         } catch (MalformedModelException e) {
             throw new IOException("the saved parameters do not fit the model", e);
         } catch (TranslateException e) {
@@ -174,7 +190,8 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
         }
         Model model = Model.newInstance(descriptor.modelName());
         try {
-            model.setBlock(mlp(descriptor.hiddenUnits(), descriptor.classes().size()));
+            model.setBlock(descriptor.backbone() == null ? mlp(descriptor.hiddenUnits(), descriptor.classes().size())
+                    : withHead(emptyBackbone(model), descriptor.classes().size()));
             model.load(modelDir, descriptor.modelName(), Map.of("epoch", descriptor.epochs()));
             return new MlpModel(model, descriptor, inputs -> vectors(inputs, descriptor.inputs()));
         } catch (MalformedModelException | IOException | RuntimeException e) {
@@ -188,8 +205,28 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
     }
 
     /**
+     * The base model's reference, once it is known to fit: registered for this recipe as TorchScript,
+     * and taking vectors of the dataset's width.
+     */
+    private String check(BaseModel base, Examples examples) {
+        if (!recipe().wireName().equals(base.recipe()) || !BaseModel.FORMAT_TORCHSCRIPT.equals(base.format())) {
+            throw new TrainingInputException("Base model " + base.reference() + " is a " + base.format() + " model for "
+                    + "recipe " + base.recipe() + "; this job's recipe " + recipe().wireName() + " starts from "
+                    + BaseModel.FORMAT_TORCHSCRIPT + " base models registered for it.");
+        }
+        int width = examples.vectors().get(0).length;
+        if (width != base.inputWidth()) {
+            throw new TrainingInputException("The dataset has " + width + " features ("
+                    + String.join(", ", examples.inputs().stream().map(ModelCard.Field::name).toList())
+                    + "); base model " + base.reference() + " takes " + base.inputWidth() + " inputs.");
+        }
+        return base.reference();
+    }
+
+    /**
      * Where the parameters start: a checkpoint of this job, else the model's previous version when it
-     * has the same inputs, classes and layer sizes, else from scratch.
+     * has the same inputs, classes and network (the same base model, or the same layer sizes), else
+     * from scratch or the base model.
      *
      * @param classes null when training from scratch (the dataset's classes and normalization apply)
      */
@@ -197,12 +234,12 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             Normalization normalization, EpochMetrics metrics, String warmStartedFrom) {
     }
 
-    private Start start(TrainingRequest request, Examples examples, List<String> classes, MlpHyperparameters hp)
-            throws IOException {
+    private Start start(TrainingRequest request, Examples examples, List<String> classes, MlpHyperparameters hp,
+            String backbone) throws IOException {
         if (request.resumeFrom() != null) {
             CheckpointState resumed = objectMapper.readValue(
                     request.resumeFrom().dir().resolve(CHECKPOINT_FILE).toFile(), CheckpointState.class);
-            resumed.check(examples.inputs(), classes);
+            resumed.check(examples.inputs(), classes, backbone);
             return new Start(request.resumeFrom().dir(), MODEL_NAME, resumed.epoch(), resumed.epoch(), resumed.classes(),
                     resumed.normalization(), resumed.metrics(), resumed.warmStartedFrom());
         }
@@ -210,13 +247,14 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
         if (warm != null) {
             ModelDescriptor previous = descriptor(warm.dir());
             if (recipe().wireName().equals(previous.recipe()) && previous.inputs().equals(examples.inputs())
-                    && previous.classes().equals(classes) && previous.hiddenUnits() == hp.hiddenUnits()
-                    && previous.hiddenLayers() == HIDDEN_LAYERS) {
+                    && previous.classes().equals(classes) && Objects.equals(previous.backbone(), backbone)
+                    && (backbone != null || previous.hiddenUnits() == hp.hiddenUnits()
+                            && previous.hiddenLayers() == HIDDEN_LAYERS)) {
                 return new Start(warm.dir(), previous.modelName(), previous.epochs(), 0, previous.classes(),
                         previous.normalization(), null, warm.uri());
             }
-            LOG.infof("Job %s trains from scratch: %s does not match its inputs, classes or hidden units",
-                    request.jobId(), warm.uri());
+            LOG.infof("Job %s starts from %s: %s does not match its inputs, classes, base model or hidden units",
+                    request.jobId(), backbone == null ? "scratch" : "base model " + backbone, warm.uri());
         }
         return new Start(null, null, 0, 0, null, null, null, null);
     }
@@ -229,11 +267,12 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
         private final Normalization normalization;
         private final MlpHyperparameters hp;
         private final String warmStartedFrom;
+        private final String backbone;
         private int completed;
         private EpochMetrics last;
 
         Run(Model model, int completed, List<String> classes, List<ModelCard.Field> inputs, Normalization normalization,
-                MlpHyperparameters hp, EpochMetrics last, String warmStartedFrom) {
+                MlpHyperparameters hp, EpochMetrics last, String warmStartedFrom, String backbone) {
             this.model = model;
             this.completed = completed;
             this.classes = classes;
@@ -242,6 +281,7 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             this.hp = hp;
             this.last = last;
             this.warmStartedFrom = warmStartedFrom;
+            this.backbone = backbone;
         }
 
         @Override
@@ -254,7 +294,7 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             model.setProperty("Epoch", String.valueOf(completed));
             model.save(dir, MODEL_NAME);
             objectMapper.writeValue(dir.resolve(CHECKPOINT_FILE).toFile(), new CheckpointState(completed, classes,
-                    inputs, normalization, hp.hiddenUnits(), last, warmStartedFrom));
+                    inputs, normalization, hp.hiddenUnits(), last, warmStartedFrom, backbone));
         }
     }
 
@@ -272,6 +312,25 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             block.add(Linear.builder().setUnits(hiddenUnits).build()).add(Activation.reluBlock());
         }
         return block.add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** A base model's backbone followed by a new Linear head to the classes. */
+    public static Block withHead(Block backbone, int classes) {
+        return new SequentialBlock().add(backbone).add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** The TorchScript module of a base model, every parameter trainable (DJL's {@code trainParam}). */
+    private static Block backbone(Model model, Path file) {
+        return JniUtils.loadModule((PtNDManager) model.getNDManager(), file, true, new String[0], new String[0], true);
+    }
+
+    /**
+     * A TorchScript block without a module yet: loading saved parameters fills it, since DJL writes a
+     * TorchScript block's whole module into the parameters file. An artifact therefore needs no copy of
+     * the base model, nor the registry.
+     */
+    public static Block emptyBackbone(Model model) {
+        return new PtSymbolBlock((PtNDManager) model.getNDManager());
     }
 
     /** The vectors standardized into one row-major array: the only way from a vector to the model's input. */

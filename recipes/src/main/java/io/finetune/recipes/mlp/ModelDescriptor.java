@@ -12,6 +12,10 @@ import java.util.Map;
  * @param classes the labels, in the order of the model's outputs
  * @param inputs the fields of a prediction input, in the order the model reads them
  * @param normalization applied to the feature vectors in training and prediction alike
+ * @param hiddenUnits the recipe's own hidden layers' width; 0 with a {@code backbone}
+ * @param hiddenLayers the recipe's own hidden layers; 0 with a {@code backbone}, whose new head is one Linear layer
+ * @param backbone the registered base model ({@code name:version}) whose TorchScript module is the network's
+ *        first block, fine-tuned and saved inside the parameters file with the head; null: the network is the MLP
  */
 public record ModelDescriptor(
         String recipe,
@@ -29,7 +33,8 @@ public record ModelDescriptor(
         int epochs,
         EpochMetrics metrics,
         List<ModelCard.ClassMetrics> classMetrics,
-        String warmStartedFrom) {
+        String warmStartedFrom,
+        String backbone) {
 
     public ModelCard.ModelSchema toSchema() {
         return new ModelCard.ModelSchema(inputs, classes);

@@ -29,6 +29,27 @@ public final class TestDatasets {
         return csv.toString();
     }
 
+    /**
+     * Readings shaped like examples/data/machine-health.csv (temperature, vibration, pressure, humidity
+     * on their own scales) in three machine states: overheating runs hot and dry, bearing wear shakes at
+     * a lower pressure; the four features of the TorchScript base model {@link TestBaseModels#TABULAR_BASE}.
+     */
+    public static String machineHealth(int rows, long seed) {
+        Random random = new Random(seed);
+        String[] states = {"normal", "overheating", "bearing-wear"};
+        StringBuilder csv = new StringBuilder("temperature,vibration,pressure,humidity,label\n");
+        for (int i = 0; i < rows; i++) {
+            int s = random.nextInt(states.length);
+            double temperature = 40 + 4 * (random.nextGaussian() + (s == 1 ? 4 : 0));
+            double vibration = 0.3 + 0.05 * (random.nextGaussian() + (s == 2 ? 4 : 0));
+            double pressure = 101 + 1.5 * (random.nextGaussian() - (s == 2 ? 1 : 0));
+            double humidity = 45 + 3 * (random.nextGaussian() - (s == 1 ? 1 : 0));
+            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%.3f,%.3f,%.3f,%s%n", temperature, vibration,
+                    pressure, humidity, states[s]));
+        }
+        return csv.toString();
+    }
+
     private static final String[][][] TOPICS = {
         {{"The striker", "Our goalkeeper", "The home team", "The coach", "The midfielder", "The referee"},
             {"scored in", "celebrated", "was booked during", "trained hard before", "argued about", "lost"},
