@@ -1,5 +1,6 @@
 package io.finetune.scheduler.entity;
 
+import io.finetune.common.events.DatasetEvent;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -18,6 +19,10 @@ public class Dataset extends PanacheEntityBase {
 
     public static final String VALIDATED = "validated";
     public static final String REJECTED = "rejected";
+    /** Why a training job cannot use a dataset uploaded for predictions, and what to do. */
+    public static final String NOT_FOR_TRAINING = "the dataset was uploaded with purpose 'prediction' (inputs"
+            + " without labels, for prediction jobs); a training job needs labelled rows: upload them as a dataset"
+            + " with purpose 'training' (the default)";
 
     @Id
     public UUID id;
@@ -45,5 +50,9 @@ public class Dataset extends PanacheEntityBase {
 
     public boolean isValidated() {
         return VALIDATED.equals(status);
+    }
+
+    public boolean isForPrediction() {
+        return DatasetEvent.PREDICTION.equals(purpose);
     }
 }

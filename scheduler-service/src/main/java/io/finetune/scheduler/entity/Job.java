@@ -50,6 +50,9 @@ public class Job extends PanacheEntityBase {
     /** The submitter's Idempotency-Key: the same owner and key always mean this job. */
     @Column(name = "idempotency_key")
     public String idempotencyKey;
+    /** The registered base model the job starts from, pinned at submission ({@code name:version}); null: none. */
+    @Column(name = "base_model")
+    public String baseModel;
     /** Submitted to train again even when an identical job already succeeded (no result reuse). */
     public boolean fresh;
     /** {@code training} or {@code prediction} ({@link io.finetune.common.events.JobKind}). */

@@ -33,6 +33,9 @@ public class ModelVersion extends PanacheEntityBase {
     public String jobName;
     /** The recipe of the job that trained it: a job of another recipe cannot continue from it. */
     public String recipe;
+    /** The registered base model its job started from ({@code name:version}); null: none. */
+    @Column(name = "base_model")
+    public String baseModel;
     @Column(name = "artifact_uri")
     public String artifactUri;
     @Column(name = "dataset_id")

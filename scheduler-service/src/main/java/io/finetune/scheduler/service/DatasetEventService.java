@@ -58,6 +58,8 @@ public class DatasetEventService {
         for (Job job : Job.validatingOn(dataset.id)) {
             if (!job.owner.equals(dataset.owner)) {
                 transitions.enter(job, JobStatus.FAILED, "no dataset with id " + dataset.id);
+            } else if (validated && !job.isPrediction() && dataset.isForPrediction()) {
+                transitions.enter(job, JobStatus.FAILED, Dataset.NOT_FOR_TRAINING);
             } else if (validated && PredictionJobs.missingInputs(job, dataset) != null) {
                 transitions.enter(job, JobStatus.FAILED, PredictionJobs.missingInputs(job, dataset));
             } else if (validated) {

@@ -1,5 +1,6 @@
 package io.finetune.scheduler.service;
 
+import io.finetune.common.basemodels.BaseModel;
 import io.finetune.common.events.JobStatus;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
@@ -35,14 +36,16 @@ public class JobService {
     private final SchedulerConfig config;
     private final Clock clock;
     private final ResultReuse reuse;
+    private final BaseModelRegistry baseModels;
 
     JobService(Validator validator, JobTransitions transitions, SchedulerConfig config, Clock clock,
-            ResultReuse reuse) {
+            ResultReuse reuse, BaseModelRegistry baseModels) {
         this.validator = validator;
         this.transitions = transitions;
         this.config = config;
         this.clock = clock;
         this.reuse = reuse;
+        this.baseModels = baseModels;
     }
 
     /** The outcome of a submission: the job, and whether this call created it (false: an earlier one with the same key did). */
@@ -60,8 +63,13 @@ public class JobService {
      * this service has not yet heard that it is (the dataset event moves it on). With an
      * Idempotency-Key the owner already used, answers that earlier job instead.
      *
-     * @throws ProblemException 422 for invalid fields, a rejected dataset or a key reused for another job,
-     *         409 for a name the owner already uses, 429 beyond the owner's queued quota
+     * A base model named without a version is pinned to its newest registered version here, so
+     * every attempt, and a retrain's comparison with this job, means the same weights.
+     *
+     * @throws ProblemException 422 for invalid fields, a base model that is not registered or of another
+     *         recipe, a rejected or prediction dataset or a key reused for another job, 409 for a name the
+     *         owner already uses, 429 beyond the owner's queued quota, 503 when the base-model registry
+     *         cannot be read
      */
     @Transactional
     public Submitted submit(String owner, NewJob request, String idempotencyKey) {
@@ -81,6 +89,8 @@ public class JobService {
         }
         String recipeName = request.recipe() == null ? DEFAULT_RECIPE : request.recipe();
         Recipe recipe = Recipe.fromWire(recipeName).orElseThrow();
+        String baseModel = request.baseModel() == null ? null
+                : baseModels.pin(BaseModel.Reference.parse(request.baseModel()).orElseThrow(), recipeName).reference();
         Profile profile = request.profile() == null ? Profile.DEFAULT : Profile.fromWire(request.profile()).orElseThrow();
         PriorityClass priority = request.priorityClass() == null ? profile.defaultPriority()
                 : PriorityClass.fromWire(request.priorityClass()).orElseThrow();
@@ -101,6 +111,7 @@ public class JobService {
         job.priorityClass = priority.wireName();
         job.idempotencyKey = idempotencyKey;
         job.fresh = Boolean.TRUE.equals(request.fresh());
+        job.baseModel = baseModel;
         job.createdAt = clock.now();
         transitions.enter(job, initial, null);
         insert(job);
@@ -110,8 +121,9 @@ public class JobService {
 
     /**
      * Every field error of the request at once, sorted by field (empty when it may be submitted):
-     * the fields' rules, the recipe and its hyperparameters, the profile's lane and the priority class.
-     * The dataset is not looked at. Recurring schedules check their job template with it too.
+     * the fields' rules, the recipe and its hyperparameters, the base model's form and whether the recipe
+     * takes one, the profile's lane and the priority class. The dataset and the base-model registry are not
+     * looked at. Recurring schedules check their job template with it too.
      */
     public List<Problem.FieldError> problems(NewJob request) {
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -123,6 +135,9 @@ public class JobService {
             errors.add(new Problem.FieldError("recipe", "unknown recipe; known: " + knownRecipes()));
         } else {
             errors.addAll(recipe.get().problems(request.hyperparameters()));
+        }
+        if (request.baseModel() != null) {
+            baseModelProblem(request.baseModel(), recipe.orElse(null)).ifPresent(errors::add);
         }
         Optional<Profile> profile = request.profile() == null ? Optional.of(Profile.DEFAULT)
                 : Profile.fromWire(request.profile());
@@ -139,6 +154,20 @@ public class JobService {
         }
         errors.sort(Comparator.comparing(Problem.FieldError::field));
         return errors;
+    }
+
+    private static Optional<Problem.FieldError> baseModelProblem(String baseModel, Recipe recipe) {
+        if (BaseModel.Reference.parse(baseModel).isEmpty()) {
+            return Optional.of(new Problem.FieldError(BaseModelRegistry.FIELD, "must be a base model's name or"
+                    + " name:version: 1..64 lower-case letters, digits, '.', '_' and '-', starting with a letter or"
+                    + " digit; the version a positive number"));
+        }
+        if (recipe != null && !recipe.acceptsBaseModel()) {
+            return Optional.of(new Problem.FieldError(BaseModelRegistry.FIELD, "recipe '" + recipe.wireName()
+                    + "' starts from its built-in base model; recipes that take a registered one: "
+                    + Arrays.stream(Recipe.values()).filter(Recipe::acceptsBaseModel).map(Recipe::wireName).toList()));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -194,6 +223,9 @@ public class JobService {
         }
         if (!dataset.isValidated()) {
             throw datasetProblem("the dataset was rejected by validation; upload a corrected one");
+        }
+        if (dataset.isForPrediction()) {
+            throw datasetProblem(Dataset.NOT_FOR_TRAINING);
         }
         return JobStatus.QUEUED;
     }

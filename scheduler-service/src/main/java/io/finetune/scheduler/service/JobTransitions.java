@@ -72,7 +72,7 @@ public class JobTransitions {
         outbox.add(Topics.JOBS_EVENTS, job.id, new JobEvent(UUID.randomUUID(), JobEvent.typeFor(status), now,
                 job.sequence, job.id, job.owner, job.name, status, reason, job.datasetId, job.recipe, job.epochs,
                 job.hyperparameters, job.attempt, job.lane, job.priorityClass, job.kind,
-                job.isPrediction() ? job.model : null, job.modelVersion, job.resultUri));
+                job.isPrediction() ? job.model : null, job.modelVersion, job.resultUri, job.baseModel));
     }
 
     /**
@@ -89,7 +89,7 @@ public class JobTransitions {
 
     /**
      * Releases the job to a trainer slot of its lane: its next attempt, and the dispatch message the
-     * trainer takes, naming the model and the artifact it may warm-start from.
+     * trainer takes, naming the model, the artifact it may warm-start from and the base model it starts from.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void dispatch(Job job, Dataset dataset) {
@@ -99,7 +99,8 @@ public class JobTransitions {
         outbox.add(config.lanes().get(job.lane).topic(), job.id, new TrainingDispatch(UUID.randomUUID(),
                 TrainingDispatch.TYPE, clock.now(), job.sequence, job.id, job.owner, job.name, job.datasetId,
                 dataset.objectKey, job.recipe, job.epochs, job.hyperparameters, job.attempt, job.model,
-                job.isPrediction() ? null : models.warmStartUri(job), job.kind, job.modelVersion, job.modelUri, null));
+                job.isPrediction() ? null : models.warmStartUri(job), job.kind, job.modelVersion, job.modelUri,
+                job.baseModel));
     }
 
     /** Tells the trainer of the job's current attempt to stop ({@link TrainingControl#CANCEL} or {@code PREEMPT}). */

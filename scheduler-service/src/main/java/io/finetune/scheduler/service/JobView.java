@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param model the model the job trains a new version of (a prediction job: predicts with)
  * @param kind {@code training} or {@code prediction}
  * @param modelVersion a prediction job: the version of {@code model} it predicts with; else null
+ * @param baseModel the registered base model the job starts from, pinned ({@code name:version}); else null
  */
 public record JobView(
         UUID id,
@@ -28,11 +29,12 @@ public record JobView(
         int attempt,
         Instant createdAt,
         String kind,
-        Integer modelVersion) {
+        Integer modelVersion,
+        String baseModel) {
 
     static JobView of(Job job) {
         return new JobView(job.id, job.name, job.model, job.status, job.reason, job.datasetId, job.recipe, job.epochs,
                 job.hyperparameters, job.lane, job.priorityClass, job.attempt, job.createdAt,
-                job.kind, job.modelVersion);
+                job.kind, job.modelVersion, job.baseModel);
     }
 }

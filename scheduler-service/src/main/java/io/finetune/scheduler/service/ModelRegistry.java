@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -48,6 +49,7 @@ public class ModelRegistry {
         version.jobId = job.id;
         version.jobName = job.name;
         version.recipe = job.recipe;
+        version.baseModel = job.baseModel;
         version.artifactUri = card.artifactUri();
         version.datasetId = job.datasetId;
         version.datasetSha256 = dataset == null ? null : dataset.sha256;
@@ -62,13 +64,14 @@ public class ModelRegistry {
     }
 
     /**
-     * The artifact of the model's latest version when it was trained by the job's recipe (the recipe
-     * continues from it when the schema matches), else null.
+     * The artifact of the model's latest version when it was trained by the job's recipe from the
+     * job's base model (both none, or the same pinned version), else null: the recipe continues from it
+     * when the schema matches, and a version built on another backbone is no start for this one.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public String warmStartUri(Job job) {
         return ModelVersion.latest(job.owner, job.model)
-                .filter(latest -> latest.recipe.equals(job.recipe))
+                .filter(latest -> latest.recipe.equals(job.recipe) && Objects.equals(latest.baseModel, job.baseModel))
                 .map(latest -> latest.artifactUri)
                 .orElse(null);
     }

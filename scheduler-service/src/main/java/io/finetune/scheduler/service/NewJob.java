@@ -19,6 +19,9 @@ import java.util.UUID;
  * @param model the model this job trains a new version of (same rules as names); null: the job's name
  * @param fresh true: always train, even when an identical job of the owner already succeeded
  *        (null or false: such a job is answered with that job's model version, {@link ResultReuse})
+ * @param baseModel the registered base model to start from, {@code name} (its newest version, pinned at
+ *        submission) or {@code name:version}; null: the recipe's own start. Only recipes that
+ *        {@link io.finetune.common.recipes.Recipe#acceptsBaseModel() accept one}
  */
 public record NewJob(
         @NotNull
@@ -34,7 +37,8 @@ public record NewJob(
         @Size(min = 1, max = 63)
         @Pattern(regexp = NAME_PATTERN, message = NAME_MESSAGE)
         String model,
-        Boolean fresh) {
+        Boolean fresh,
+        String baseModel) {
 
     static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
     static final String NAME_MESSAGE =
@@ -55,5 +59,11 @@ public record NewJob(
     public NewJob(String name, UUID datasetId, String recipe, Integer epochs, Map<String, Object> hyperparameters,
             String profile, String priorityClass, String model) {
         this(name, datasetId, recipe, epochs, hyperparameters, profile, priorityClass, model, null);
+    }
+
+    /** A job that starts from the recipe's own start, no registered base model. */
+    public NewJob(String name, UUID datasetId, String recipe, Integer epochs, Map<String, Object> hyperparameters,
+            String profile, String priorityClass, String model, Boolean fresh) {
+        this(name, datasetId, recipe, epochs, hyperparameters, profile, priorityClass, model, fresh, null);
     }
 }

@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Answers a job from an identical job of its owner that already succeeded, instead of spending a
  * trainer slot on training the same model again. Identical means: a dataset with the same SHA-256
- * (not necessarily the same dataset id), the same recipe (which fixes the base model), the same
+ * (not necessarily the same dataset id), the same recipe and base model (both none, or the same
+ * pinned version; without one the recipe's own start, e.g. text-classification's encoder), the same
  * epochs, the same hyperparameters with the recipe's defaults filled in (the seed among them), and
  * the same starting point: the artifact the job would warm-start from is the one the earlier
  * version was warm-started from (both none for a model trained from scratch). A job submitted with
@@ -31,6 +32,7 @@ public class ResultReuse {
             from job j join model_version v on v.job_id = j.id
             where j.owner = ?1 and j.status = ?2 and j.id <> cast(?3 as uuid)
               and j.recipe = ?4 and j.epochs = ?5 and j.hyperparameters = cast(?6 as jsonb)
+              and j.base_model is not distinct from cast(?9 as text)
               and v.dataset_sha256 = ?7
               and (v.card ->> 'warmStartedFrom') is not distinct from cast(?8 as text)
             order by v.registered_at desc
@@ -71,6 +73,7 @@ public class ResultReuse {
                 .setParameter(6, hyperparameters(job))
                 .setParameter(7, dataset.sha256)
                 .setParameter(8, models.warmStartUri(job))
+                .setParameter(9, job.baseModel)
                 .getResultList();
         if (same.isEmpty()) {
             return false;
@@ -81,7 +84,7 @@ public class ResultReuse {
         UUID earlierJob = UUID.fromString((String) row[2]);
         transitions.enter(job, JobStatus.SUCCEEDED, "reused model " + model + " version " + version
                 + " of job " + row[3] + " (" + earlierJob + "): an identical job already succeeded (same dataset"
-                + " SHA-256, recipe, epochs, hyperparameters and seed); submit with fresh=true to train again");
+                + " SHA-256, recipe, base model, epochs, hyperparameters and seed); submit with fresh=true to train again");
         LOG.infof("Job %s: answered with model %s version %d of job %s", job.id, model, version, earlierJob);
         return true;
     }
