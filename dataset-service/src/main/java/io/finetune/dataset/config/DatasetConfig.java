@@ -62,4 +62,33 @@ public interface DatasetConfig {
      * copied inside the store with the service's own credentials; none by default.
      */
     Optional<Set<String>> importBuckets();
+
+    /**
+     * The longest an import from a URL or another S3 store may take, from the first request to the
+     * last byte in the platform's store; past it the import is stopped and the dataset rejected.
+     */
+    @WithDefault("PT2H")
+    Duration importTimeout();
+
+    /** How long an import waits for the remote server to accept a connection. */
+    @WithDefault("PT10S")
+    Duration importConnectTimeout();
+
+    /** How long an import waits for the remote server's next bytes before giving up on it. */
+    @WithDefault("PT60S")
+    Duration importReadTimeout();
+
+    /**
+     * Imports from plain-http URLs and endpoints; off in production, where only https is read (a
+     * user's credentials and data would otherwise cross the network in the clear).
+     */
+    @WithDefault("false")
+    boolean importAllowHttp();
+
+    /**
+     * Imports from loopback, private and link-local addresses; off in production, so that a user
+     * cannot make the service read the platform's internal network. Local runs and tests turn it on.
+     */
+    @WithDefault("false")
+    boolean importAllowPrivateAddresses();
 }

@@ -71,6 +71,9 @@ public class Dataset extends PanacheEntityBase {
     @Column(nullable = false)
     public String purpose = DatasetEvent.TRAINING;
 
+    /** Where an import read the file (a URL without its query, or {@code s3://bucket/key at host}); null for an upload. */
+    public String source;
+
     /** The schema validation found (tabular or text); null until validated or when the file had no header. */
     public DatasetKind kind;
 

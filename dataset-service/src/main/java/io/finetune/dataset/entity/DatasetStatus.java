@@ -6,13 +6,23 @@ import jakarta.persistence.Converter;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Where a dataset is in its life: created, validating once its upload is complete, then validated or rejected. */
+/**
+ * Where a dataset is in its life: created (awaiting its upload, or importing), validating once its
+ * file is complete in the store, then validated or rejected.
+ */
 public enum DatasetStatus {
     AWAITING_UPLOAD,
+    /** The service itself copies the file in from a URL or another store; validating follows. */
+    IMPORTING,
     /** The upload is complete and the file is being read; validated or rejected follows. */
     VALIDATING,
     VALIDATED,
     REJECTED;
+
+    /** The file is not complete in the store yet. */
+    public boolean beforeUpload() {
+        return this == AWAITING_UPLOAD || this == IMPORTING;
+    }
 
     /** The name on the wire and in the database, e.g. {@code awaiting_upload}. */
     @JsonValue

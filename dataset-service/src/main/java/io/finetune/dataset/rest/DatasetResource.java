@@ -4,6 +4,7 @@ import io.finetune.common.events.DatasetEvent;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.dataset.entity.Dataset;
+import io.finetune.dataset.service.DatasetImports;
 import io.finetune.dataset.service.DatasetInUseException;
 import io.finetune.dataset.service.DatasetService;
 import io.finetune.dataset.service.DatasetService.Completion;
@@ -11,6 +12,7 @@ import io.finetune.dataset.service.DatasetService.NewUpload;
 import io.finetune.dataset.service.DatasetService.PartUrl;
 import io.finetune.dataset.service.DatasetService.StoredPart;
 import io.finetune.dataset.service.ObjectStore.ObjectStoreException;
+import io.finetune.dataset.service.RemoteSources;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.validation.ConstraintViolation;
@@ -46,11 +48,13 @@ public class DatasetResource {
     private static final int STORE_RETRY_AFTER_SECONDS = 5;
 
     private final DatasetService service;
+    private final DatasetImports imports;
     private final ObjectMapper json;
     private final Validator validator;
 
-    public DatasetResource(DatasetService service, ObjectMapper json, Validator validator) {
+    public DatasetResource(DatasetService service, DatasetImports imports, ObjectMapper json, Validator validator) {
         this.service = service;
+        this.imports = imports;
         this.json = json;
         this.validator = validator;
     }
@@ -81,8 +85,21 @@ public class DatasetResource {
             throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", List.of(
                     new Problem.FieldError("purpose", "imports are training datasets; upload a prediction dataset")));
         }
-        ImportSource.S3Object s3 = request.source().s3();
-        Completion completion = service.importFromS3(owner, request.name(), s3.bucket(), s3.key());
+        ImportSource source = request.source();
+        List<Problem.FieldError> problems = source.problems();
+        if (!problems.isEmpty()) {
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", problems);
+        }
+        ImportSource.S3Object s3 = source.s3();
+        Completion completion;
+        if (source.url() != null) {
+            completion = imports.fromUrl(owner, request.name(), new RemoteSources.Url(source.url()));
+        } else if (s3.hasCredentials()) {
+            completion = imports.fromOtherStore(owner, request.name(), new RemoteSources.S3Object(s3.endpoint(),
+                    s3.region(), s3.bucket(), s3.key(), s3.accessKeyId(), s3.secretAccessKey(), s3.sessionToken()));
+        } else {
+            completion = imports.fromStore(owner, request.name(), s3.bucket(), s3.key());
+        }
         return Response.created(URI.create("/datasets/" + completion.dataset().id))
                 .status(completion.done() ? Response.Status.CREATED : Response.Status.ACCEPTED)
                 .entity(DatasetView.of(completion.dataset()))

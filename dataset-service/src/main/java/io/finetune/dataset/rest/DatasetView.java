@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param kind the schema of the file: {@code tabular} (numeric features + label, the tabular-classification
  *     recipe) or {@code text} (text + label, the text-classification recipe)
  * @param purpose {@code training} (labelled rows) or {@code prediction} (inputs for a prediction job)
+ * @param source where an import read the file (no query string, no credentials); null for an upload
  * @param duplicateOf the owner's earlier dataset with the same bytes, whose stored object this one shares
  * @param estimatedSecondsPerEpoch rows over {@value #SAMPLES_PER_SECOND} samples per second, a CPU trainer's pace
  */
@@ -39,7 +40,8 @@ public record DatasetView(
         Long partSize,
         Integer partCount,
         Instant createdAt,
-        String purpose) {
+        String purpose,
+        String source) {
 
     /** The quickstart's MLP on one CPU core trains about this many rows per second (README figures). */
     static final double SAMPLES_PER_SECOND = 20_000;
@@ -50,6 +52,6 @@ public record DatasetView(
         return new DatasetView(dataset.id, dataset.name, dataset.status, dataset.kind, dataset.rows, dataset.bytes,
                 dataset.columns, dataset.classCounts, dataset.format, dataset.sha256, estimate, dataset.duplicateOf,
                 dataset.problems, dataset.uploadId, dataset.partSize, dataset.partCount, dataset.createdAt,
-                dataset.purpose);
+                dataset.purpose, dataset.source);
     }
 }

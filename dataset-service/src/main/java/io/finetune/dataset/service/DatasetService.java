@@ -21,9 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
@@ -97,7 +94,8 @@ public class DatasetService {
         String uploadId = plan.multipart() ? store.startMultipart(key, request.contentType()) : null;
         Dataset dataset;
         try {
-            dataset = QuarkusTransaction.requiringNew().call(() -> insert(id, owner, request, plan, key, uploadId));
+            dataset = QuarkusTransaction.requiringNew().call(
+                    () -> insert(id, owner, request, plan, key, uploadId, DatasetStatus.AWAITING_UPLOAD, null));
         } catch (RuntimeException e) {
             if (uploadId != null) {
                 store.abortMultipart(key, uploadId);
@@ -115,57 +113,13 @@ public class DatasetService {
     }
 
     /**
-     * Imports an object of a bucket the configuration allows: checks it (bucket allowed and readable,
-     * object there, size within the limit), records the dataset, copies the object inside the store to
-     * the dataset's own key, then completes it as an upload: the size is checked again on the copy, and
-     * the file is validated within the request when small, behind a 202 otherwise.
+     * Records a new dataset (within the caller's transaction).
+     *
+     * @param status awaiting_upload for an upload, importing for an import
+     * @param source where an import reads from, in words without secrets; null for an upload
      */
-    public Completion importFromS3(String owner, String name, String sourceBucket, String sourceKey) {
-        Set<String> allowed = new TreeSet<>(config.importBuckets().orElse(Set.of()));
-        if (!allowed.contains(sourceBucket)) {
-            throw invalidSource("source.s3.bucket", allowed.isEmpty()
-                    ? "this platform imports from no bucket; upload the file instead"
-                    : "is not a bucket this platform imports from; allowed: " + String.join(", ", allowed));
-        }
-        OptionalLong size;
-        try {
-            size = store.sizeIn(sourceBucket, sourceKey);
-        } catch (RejectedByStoreException e) {
-            throw invalidSource("source.s3.bucket", "the platform may not read this bucket (" + e.code()
-                    + "); ask an operator to grant its store credentials read access");
-        }
-        if (size.isEmpty()) {
-            throw invalidSource("source.s3.key", "there is no object with this key in bucket '" + sourceBucket + "'");
-        }
-        long bytes = size.getAsLong();
-        if (bytes > config.maxBytes()) {
-            throw new ProblemException(Status.REQUEST_ENTITY_TOO_LARGE, "The object is " + bytes
-                    + " bytes; datasets can be at most " + config.maxBytes() + " bytes",
-                    List.of(new Problem.FieldError("source.s3.key", "must name an object of at most " + config.maxBytes()
-                            + " bytes; split it or sample it down")));
-        }
-        UUID id = UUID.randomUUID();
-        String key = id + "/data";
-        UploadPlan noUpload = new UploadPlan(false, null, null);
-        Dataset dataset = QuarkusTransaction.requiringNew().call(
-                () -> insert(id, owner, new NewUpload(name, bytes, null, null), noUpload, key, null));
-        events.publish(DatasetEvent.CREATED, dataset);
-        try {
-            store.copyIn(sourceBucket, sourceKey, bytes, key);
-        } catch (RuntimeException e) {
-            deleteNow(id); // nothing to keep: the name is free again for the next try
-            throw e;
-        }
-        LOG.infof("Imported %s/%s as dataset %s of %s", sourceBucket, sourceKey, id, owner);
-        return complete(id, owner, null);
-    }
-
-    private static ProblemException invalidSource(String field, String message) {
-        return new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The import source is not usable",
-                List.of(new Problem.FieldError(field, message)));
-    }
-
-    private Dataset insert(UUID id, String owner, NewUpload request, UploadPlan plan, String key, String uploadId) {
+    Dataset insert(UUID id, String owner, NewUpload request, UploadPlan plan, String key, String uploadId,
+            DatasetStatus status, String source) {
         if (Dataset.nameTaken(owner, request.name())) {
             throw nameTaken(request.name());
         }
@@ -173,7 +127,8 @@ public class DatasetService {
         dataset.id = id;
         dataset.owner = owner;
         dataset.name = request.name();
-        dataset.status = DatasetStatus.AWAITING_UPLOAD;
+        dataset.status = status;
+        dataset.source = source;
         dataset.objectKey = key;
         dataset.uploadId = uploadId;
         dataset.declaredBytes = request.size();
@@ -259,6 +214,10 @@ public class DatasetService {
         if (dataset.status == DatasetStatus.VALIDATING) {
             return awaitOutcome(id, owner, dataset.bytes != null && dataset.bytes <= config.syncValidationMaxBytes());
         }
+        if (dataset.status == DatasetStatus.IMPORTING) {
+            throw new ProblemException(Status.CONFLICT, "This dataset is being imported from " + dataset.source
+                    + "; it is completed when the import ends: read it with GET /datasets/" + id);
+        }
         if (dataset.status != DatasetStatus.AWAITING_UPLOAD) {
             return new Completion(dataset, true);
         }
@@ -268,6 +227,16 @@ public class DatasetService {
                 return new Completion(rejected.get(), true);
             }
         }
+        return validateStored(dataset);
+    }
+
+    /**
+     * The dataset's object is in the store (uploaded, or written by an import): checks its real size
+     * against the limit, then validates it, within the call for a small file, behind it for a large one.
+     */
+    Completion validateStored(Dataset dataset) {
+        UUID id = dataset.id;
+        String owner = dataset.owner;
         long bytes = store.size(dataset.objectKey).orElseThrow(() -> new ProblemException(Status.CONFLICT,
                 "No file has been uploaded for this dataset yet: upload the file to uploadUrl first"));
         if (bytes > config.maxBytes()) {
@@ -335,7 +304,7 @@ public class DatasetService {
 
     private Optional<Dataset> markUploaded(UUID id, long bytes) {
         Optional<Dataset> found = Dataset.findForUpdate(id);
-        if (found.isEmpty() || found.get().status != DatasetStatus.AWAITING_UPLOAD) {
+        if (found.isEmpty() || !found.get().status.beforeUpload()) {
             return Optional.empty();
         }
         Dataset dataset = found.get();
@@ -349,11 +318,21 @@ public class DatasetService {
     }
 
     private Dataset rejectTooLarge(Dataset dataset, long bytes) {
-        ValidationProblem problem = new ValidationProblem(null, null, "the file is " + bytes
-                + " bytes, more than the limit of " + config.maxBytes() + " bytes; split it or sample it down");
+        return reject(dataset, "the file is " + bytes + " bytes, more than the limit of " + config.maxBytes()
+                + " bytes; split it or sample it down", bytes);
+    }
+
+    /**
+     * Rejects a dataset whose file never arrived whole (too large, or an import that failed) with one
+     * problem; a dataset already past that point, or deleted, is returned as it is.
+     *
+     * @param bytes how much arrived, when known
+     */
+    Dataset reject(Dataset dataset, String message, Long bytes) {
+        ValidationProblem problem = new ValidationProblem(null, null, message);
         Optional<Dataset> rejected = QuarkusTransaction.requiringNew().call(() -> {
             Optional<Dataset> found = Dataset.findForUpdate(dataset.id);
-            if (found.isEmpty() || found.get().status != DatasetStatus.AWAITING_UPLOAD) {
+            if (found.isEmpty() || !found.get().status.beforeUpload()) {
                 return Optional.<Dataset>empty();
             }
             Dataset d = found.get();
@@ -370,7 +349,7 @@ public class DatasetService {
             events.publish(DatasetEvent.REJECTED, d);
             metrics.outcome(d.status);
         });
-        return rejected.orElseGet(() -> get(dataset.id, dataset.owner));
+        return rejected.orElseGet(() -> Dataset.<Dataset>findByIdOptional(dataset.id).orElse(dataset));
     }
 
     /**
@@ -429,7 +408,7 @@ public class DatasetService {
         throw new ObjectStoreException("the store refused a request about an upload: " + e.getMessage(), e);
     }
 
-    private static ProblemException nameTaken(String name) {
+    static ProblemException nameTaken(String name) {
         return new ProblemException(Status.CONFLICT, "You already have a dataset named '" + name
                 + "'; choose another name");
     }

@@ -13,6 +13,7 @@ import io.minio.ListPartsResponse;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
@@ -21,6 +22,7 @@ import io.minio.messages.Part;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +43,8 @@ public class ObjectStore {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
     /** The largest object S3's CopyObject copies in one request. */
     private static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
+    /** 16 MiB parts take a stream of unknown size up to 160 GiB within S3's 10,000 parts. */
+    static final long STREAM_PART_SIZE = 16L * 1024 * 1024;
     /** S3 answers at most this many parts per ListParts page. */
     private static final int PARTS_PAGE = 1000;
 
@@ -179,6 +183,22 @@ public class ObjectStore {
             }
         } catch (Exception e) {
             throw new ObjectStoreException("cannot copy " + sourceBucket + "/" + sourceKey + " to " + key, e);
+        }
+    }
+
+    /**
+     * Writes a stream to {@code key} as it is read, in parts of {@value #STREAM_PART_SIZE} bytes, so
+     * that memory stays bounded whatever the size; {@code size} -1 when unknown. A failing stream
+     * leaves no object (the client aborts its multipart upload).
+     */
+    public void putStream(String key, InputStream bytes, long size) throws IOException {
+        try {
+            minio.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                    .stream(bytes, size, STREAM_PART_SIZE).build());
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ObjectStoreException("cannot write " + key, e);
         }
     }
 

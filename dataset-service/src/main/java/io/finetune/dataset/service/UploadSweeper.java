@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Cleans up after clients that went away: deletes datasets whose upload was not completed within
  * {@code dataset.abandon-after} (aborting the multipart upload drops its parts), and starts again
- * validations left unfinished for {@code dataset.validation-stale-after} (an instance that stopped).
+ * validations left unfinished for {@code dataset.validation-stale-after} (an instance that stopped),
+ * and rejects imports that stopped with their instance ({@link DatasetImports#rejectStopped}).
  */
 @ApplicationScoped
 public class UploadSweeper {
@@ -22,11 +23,14 @@ public class UploadSweeper {
     private static final Logger LOG = Logger.getLogger(UploadSweeper.class);
 
     private final DatasetService datasets;
+    private final DatasetImports imports;
     private final ValidationRunner validation;
     private final DatasetConfig config;
 
-    public UploadSweeper(DatasetService datasets, ValidationRunner validation, DatasetConfig config) {
+    public UploadSweeper(DatasetService datasets, DatasetImports imports, ValidationRunner validation,
+            DatasetConfig config) {
         this.datasets = datasets;
+        this.imports = imports;
         this.validation = validation;
         this.config = config;
     }
@@ -58,6 +62,10 @@ public class UploadSweeper {
         }
         if (deleted > 0) {
             LOG.infof("Deleted %d abandoned upload(s)", deleted);
+        }
+        int stopped = imports.rejectStopped(now);
+        if (stopped > 0) {
+            LOG.infof("Rejected %d import(s) that stopped with their instance", stopped);
         }
         return deleted;
     }

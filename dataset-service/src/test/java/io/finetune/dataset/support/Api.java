@@ -91,12 +91,13 @@ public final class Api {
         return complete(owner, created.getString("id"));
     }
 
-    /** Waits until the dataset is past validating; answers its final view. */
+    /** Waits until the dataset is past importing and validating; answers its final view. */
     public static JsonPath awaitOutcome(String owner, String id) {
         JsonPath[] last = new JsonPath[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
             last[0] = get(owner, id).statusCode(200).extract().jsonPath();
-            return !"validating".equals(last[0].getString("status"));
+            String status = last[0].getString("status");
+            return !"validating".equals(status) && !"importing".equals(status);
         });
         return last[0];
     }

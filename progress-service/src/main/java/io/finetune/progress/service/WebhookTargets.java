@@ -1,10 +1,9 @@
 package io.finetune.progress.service;
 
+import io.finetune.common.net.PublicAddresses;
 import io.finetune.common.webhooks.WebhookRules;
 import io.finetune.progress.config.WebhookConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -47,26 +46,10 @@ public class WebhookTargets {
             return Optional.of("names a host that cannot be resolved");
         }
         for (InetAddress address : addresses) {
-            if (!isPublic(address)) {
+            if (!PublicAddresses.isPublic(address)) {
                 return Optional.of("must not point at a private, loopback or link-local address");
             }
         }
         return Optional.empty();
-    }
-
-    static boolean isPublic(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                || a.isMulticastAddress()) {
-            return false;
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            // 0.0.0.0/8 "this network", 100.64.0.0/10 carrier-grade NAT, 198.18.0.0/15 benchmarking
-            return first != 0 && !(first == 100 && second >= 64 && second < 128) && !(first == 198 && (second & 0xfe) == 18);
-        }
-        // fc00::/7 unique local addresses (IPv6's private range)
-        return !(a instanceof Inet6Address) || (b[0] & 0xfe) != 0xfc;
     }
 }
