@@ -85,7 +85,7 @@ public class StubDownstream extends LoopbackStub {
             model(exchange, model.group(1), model.group(2), model.group(3), params.get("version"), body);
         } else if (path.equals("/jobs") && exchange.getRequestMethod().equals("POST")) {
             respond(exchange, 201, "application/json", job("first"));
-        } else if (path.equals("/datasets") && exchange.getRequestMethod().equals("POST") && body.contains("\"s3\"")) {
+        } else if (path.equals("/datasets") && exchange.getRequestMethod().equals("POST") && body.contains("\"source\"")) {
             respond(exchange, 202, "application/json", "{\"id\":\"" + IMPORTED + "\",\"name\":\"imported\",\"status\":\"validating\"}");
         } else if (path.equals("/datasets/" + DATASET_IN_USE) && exchange.getRequestMethod().equals("DELETE") && owner) {
             respond(exchange, 409, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Conflict\",\"status\":409,"

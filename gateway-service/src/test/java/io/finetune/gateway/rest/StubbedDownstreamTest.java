@@ -142,6 +142,27 @@ class StubbedDownstreamTest {
     }
 
     @Test
+    void aUrlOrAnotherStoresObjectWithCredentialsGoesOnToDatasetService() throws Exception {
+        owner().contentType(ContentType.JSON)
+                .body(Map.of("name", "imported", "source", Map.of("url", "https://example.com/exports/churn.csv")))
+                .post("/api/v1/datasets").then().statusCode(202);
+        JsonNode sent = new ObjectMapper().readTree(StubDownstream.SEEN.get("POST /datasets").get("body"));
+        assertEquals("https://example.com/exports/churn.csv", sent.at("/source/url").asText());
+
+        owner().contentType(ContentType.JSON)
+                .body(Map.of("name", "imported", "source", Map.of("s3", Map.of("endpoint", "https://s3.eu-west-1.amazonaws.com",
+                        "region", "eu-west-1", "bucket", "exports", "key", "churn.csv", "accessKeyId", "AKIAEXAMPLE",
+                        "secretAccessKey", "example-secret"))))
+                .post("/api/v1/datasets").then().statusCode(202);
+        sent = new ObjectMapper().readTree(StubDownstream.SEEN.get("POST /datasets").get("body"));
+        assertEquals("https://s3.eu-west-1.amazonaws.com", sent.at("/source/s3/endpoint").asText());
+        assertEquals("eu-west-1", sent.at("/source/s3/region").asText());
+        assertEquals("AKIAEXAMPLE", sent.at("/source/s3/accessKeyId").asText());
+        assertEquals("example-secret", sent.at("/source/s3/secretAccessKey").asText());
+        assertTrue(sent.at("/source/s3/sessionToken").isMissingNode(), "absent fields are not sent as null");
+    }
+
+    @Test
     void deletingADatasetAJobNeedsPassesThe409WithTheJobsThrough() {
         owner().delete("/api/v1/datasets/" + StubDownstream.DATASET_IN_USE).then().statusCode(409)
                 .contentType("application/problem+json")
