@@ -89,6 +89,15 @@ class ExamplesTest {
     }
 
     @Test
+    void aDatasetIsImportedFromAUrl() throws Exception {
+        Result result = run(api("examples/import-dataset", newUser()));
+        assertEquals(0, result.exit, result.output);
+        assertTrue(result.output.contains("POST /api/v1/datasets {source: {url}}: 201"), result.output);
+        assertTrue(Pattern.compile("from http://127\\.0\\.0\\.1:\\d+/exports/machine-health\\.csv: validated, 900 rows")
+                .matcher(result.output).find(), result.output);
+    }
+
+    @Test
     void aRunningJobIsCancelled() throws Exception {
         Result result = run(api("examples/cancel", newUser()));
         assertEquals(0, result.exit, result.output);
