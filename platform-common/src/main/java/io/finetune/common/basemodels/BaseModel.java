@@ -68,6 +68,10 @@ public record BaseModel(
      */
     public record Reference(String name, Integer version) {
 
+        /** The rule a reference breaks when {@link #parse} finds none, for the user. */
+        public static final String RULE = "must be a base model's name or name:version: 1..64 lower-case letters,"
+                + " digits, '.', '_' and '-', starting with a letter or digit; the version a positive number";
+
         /** The reference in {@code value}, or empty when it is not {@code name} or {@code name:version}. */
         public static Optional<Reference> parse(String value) {
             if (value == null) {

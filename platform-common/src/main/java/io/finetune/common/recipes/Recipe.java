@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.finetune.common.basemodels.BaseModel;
 import io.finetune.common.problem.Problem;
 
 /**
@@ -40,6 +41,8 @@ public enum Recipe {
 
     /** The column every classification dataset must have. */
     public static final String LABEL_COLUMN = "label";
+    /** A job's field naming the base model it starts from. */
+    public static final String BASE_MODEL_FIELD = "baseModel";
     /** The input column of a text-classification dataset. */
     public static final String TEXT_COLUMN = "text";
 
@@ -71,6 +74,26 @@ public enum Recipe {
      */
     public boolean acceptsBaseModel() {
         return this == TABULAR_CLASSIFICATION;
+    }
+
+    /**
+     * What is wrong with a job of this recipe naming {@code baseModel} (null: none): its form
+     * ({@link BaseModel.Reference}), or that this recipe takes none; empty when it may be looked up in
+     * the registry, which only the scheduler reads.
+     */
+    public List<Problem.FieldError> baseModelProblems(String baseModel) {
+        if (baseModel == null) {
+            return List.of();
+        }
+        if (BaseModel.Reference.parse(baseModel).isEmpty()) {
+            return List.of(new Problem.FieldError(BASE_MODEL_FIELD, BaseModel.Reference.RULE));
+        }
+        if (!acceptsBaseModel()) {
+            return List.of(new Problem.FieldError(BASE_MODEL_FIELD, "recipe '" + wireName
+                    + "' starts from its built-in base model; recipes that take a registered one: "
+                    + Arrays.stream(values()).filter(Recipe::acceptsBaseModel).map(Recipe::wireName).toList()));
+        }
+        return List.of();
     }
 
     /** What is wrong with the given hyperparameters, one entry per field; empty when they are valid. */

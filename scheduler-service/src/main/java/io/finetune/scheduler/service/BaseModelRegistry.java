@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.basemodels.BaseModel;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
+import io.finetune.common.recipes.Recipe;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -29,7 +30,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BaseModelRegistry {
 
-    public static final String FIELD = "baseModel";
     private static final Logger LOG = Logger.getLogger(BaseModelRegistry.class);
 
     private final MinioClient minio;
@@ -61,7 +61,7 @@ public class BaseModelRegistry {
      * The registered version the reference names, or the newest one when it names none, fit for
      * {@code recipe}.
      *
-     * @throws ProblemException 422 on {@value #FIELD} for a name or version that is not registered
+     * @throws ProblemException 422 on {@code baseModel} for a name or version that is not registered
      *         (saying what is) or a base model of another recipe; 503 when the store cannot be read
      */
     public BaseModel pin(BaseModel.Reference reference, String recipe) {
@@ -86,7 +86,7 @@ public class BaseModelRegistry {
 
     private static ProblemException unprocessable(String message) {
         return new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The base model cannot be used",
-                List.of(new Problem.FieldError(FIELD, message)));
+                List.of(new Problem.FieldError(Recipe.BASE_MODEL_FIELD, message)));
     }
 
     /** The registered versions of {@code name}, oldest first. */

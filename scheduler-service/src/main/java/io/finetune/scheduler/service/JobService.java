@@ -135,9 +135,7 @@ public class JobService {
             errors.add(new Problem.FieldError("recipe", "unknown recipe; known: " + knownRecipes()));
         } else {
             errors.addAll(recipe.get().problems(request.hyperparameters()));
-        }
-        if (request.baseModel() != null) {
-            baseModelProblem(request.baseModel(), recipe.orElse(null)).ifPresent(errors::add);
+            errors.addAll(recipe.get().baseModelProblems(request.baseModel()));
         }
         Optional<Profile> profile = request.profile() == null ? Optional.of(Profile.DEFAULT)
                 : Profile.fromWire(request.profile());
@@ -154,20 +152,6 @@ public class JobService {
         }
         errors.sort(Comparator.comparing(Problem.FieldError::field));
         return errors;
-    }
-
-    private static Optional<Problem.FieldError> baseModelProblem(String baseModel, Recipe recipe) {
-        if (BaseModel.Reference.parse(baseModel).isEmpty()) {
-            return Optional.of(new Problem.FieldError(BaseModelRegistry.FIELD, "must be a base model's name or"
-                    + " name:version: 1..64 lower-case letters, digits, '.', '_' and '-', starting with a letter or"
-                    + " digit; the version a positive number"));
-        }
-        if (recipe != null && !recipe.acceptsBaseModel()) {
-            return Optional.of(new Problem.FieldError(BaseModelRegistry.FIELD, "recipe '" + recipe.wireName()
-                    + "' starts from its built-in base model; recipes that take a registered one: "
-                    + Arrays.stream(Recipe.values()).filter(Recipe::acceptsBaseModel).map(Recipe::wireName).toList()));
-        }
-        return Optional.empty();
     }
 
     /**
