@@ -77,7 +77,9 @@ public class JobResource {
     @APIResponse(responseCode = "400", description = "The body is not valid JSON")
     @APIResponse(responseCode = "404", description = "No such dataset of this user")
     @APIResponse(responseCode = "409", description = "The user already has a job of this name")
-    @APIResponse(responseCode = "422", description = "Invalid fields, or a dataset that cannot be trained on (rejected, upload not completed)")
+    @APIResponse(responseCode = "422", description = "Invalid fields (baseModel: malformed, for a recipe that takes none, "
+            + "not registered, or registered for another recipe), or a dataset that cannot be trained on (rejected, upload "
+            + "not completed, uploaded for predictions)")
     public Response submit(@HeaderParam(Downstream.IDEMPOTENCY_KEY) String idempotencyKey,
             @Valid @NotNull(message = "a JSON body is required") SubmitJobRequest body, @Context UriInfo uri) {
         checkIdempotencyKey(idempotencyKey);

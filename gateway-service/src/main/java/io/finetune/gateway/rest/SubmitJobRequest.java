@@ -19,6 +19,9 @@ import java.util.UUID;
  * @param priorityClass {@code interactive}, {@code production} or {@code batch}; absent: the profile's
  * @param fresh true: train even when an identical job of the user already succeeded; absent or false: such a
  *        job is answered with that job's model version (docs/scheduling.md, "Reusing results")
+ * @param baseModel a registered base model to start from ({@code GET /api/v1/base-models}), {@code name} (its
+ *        newest version, which scheduler-service pins) or {@code name:version}; only recipes that take one
+ *        (docs/models.md, "Base models"); the form is checked here, the registry by scheduler-service
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SubmitJobRequest(
@@ -37,5 +40,6 @@ public record SubmitJobRequest(
         String model,
         String profile,
         String priorityClass,
-        Boolean fresh) {
+        Boolean fresh,
+        String baseModel) {
 }

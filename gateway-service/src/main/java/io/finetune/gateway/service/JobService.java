@@ -3,6 +3,7 @@ package io.finetune.gateway.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.finetune.common.basemodels.BaseModel;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.common.recipes.Recipe;
@@ -49,7 +50,7 @@ public class JobService {
 
     /** @param idempotencyKey passed on to the scheduler, which answers a repeated key with the job it made (null: none) */
     public JsonNode submit(String owner, String idempotencyKey, SubmitJobRequest request) {
-        checkRecipe(request.recipe());
+        checkRecipe(request.recipe(), request.baseModel());
         checkTrainable(datasets.get(owner, request.datasetId()));
         return Downstream.call(Downstream.SCHEDULER_SERVICE, () -> scheduler.submit(owner, idempotencyKey, request));
     }
@@ -121,11 +122,22 @@ public class JobService {
         return Downstream.call(Downstream.PROGRESS_SERVICE, () -> progress.get(owner, id));
     }
 
-    static void checkRecipe(String recipe) {
+    /**
+     * The recipe must be in the catalogue; a base model must have the form of one and, when the recipe is
+     * named, be one the recipe takes (without a recipe the scheduler's default decides that).
+     */
+    static void checkRecipe(String recipe, String baseModel) {
         if (recipe != null && Recipe.fromWire(recipe).isEmpty()) {
             List<String> known = Arrays.stream(Recipe.values()).map(Recipe::wireName).toList();
             throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields",
                     List.of(new Problem.FieldError("recipe", "unknown recipe; known: " + known)));
+        }
+        List<Problem.FieldError> errors = recipe != null ? Recipe.fromWire(recipe).orElseThrow().baseModelProblems(baseModel)
+                : baseModel != null && BaseModel.Reference.parse(baseModel).isEmpty()
+                        ? List.of(new Problem.FieldError(Recipe.BASE_MODEL_FIELD, BaseModel.Reference.RULE))
+                        : List.of();
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.UNPROCESSABLE_CONTENT, "The request has invalid fields", errors);
         }
     }
 

@@ -25,6 +25,7 @@ class AuthenticationRequiredTest {
             GET,  /api/v1/jobs/stream
             GET,  /api/v1/jobs/{id}/stream
             GET,  /api/v1/recipes
+            GET,  /api/v1/base-models
             GET,  /api/v1/models
             GET,  /api/v1/models/churn
             GET,  /api/v1/models/churn/versions/latest

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
  * headers. Every user owns one job, {@link #JOB}, named {@code first}; another user's job is 404.
  * {@link #OWNER} also has one model, {@link #MODEL}, answered by a progress-service and a serving-service
  * as docs/models.md describes them. The headers of the last call of each path are kept in {@link #SEEN},
- * with each query parameter as {@code query-<name>} and the body as {@code body}.
+ * with each query parameter as {@code query-<name>} and the body as {@code body}. scheduler-service's
+ * base-model registry holds {@link #BASE_MODEL} (versions 1 and 2, for tabular-classification), and a job
+ * naming {@link #UNREGISTERED_BASE_MODEL} is refused as the scheduler refuses it.
  */
 public class StubDownstream extends LoopbackStub {
 
@@ -37,6 +39,8 @@ public class StubDownstream extends LoopbackStub {
     static final String PREDICTION_JOB = "77777777-7777-7777-7777-777777777777";
     /** A model whose versions serving-service is still loading: 503 with Retry-After. */
     static final String LOADING_MODEL = "cold";
+    static final String BASE_MODEL = "tabular-backbone";
+    static final String UNREGISTERED_BASE_MODEL = "missing";
     /** The cursor of the second (last) job page. */
     static final String NEXT_CURSOR = "page-2";
 
@@ -83,6 +87,14 @@ public class StubDownstream extends LoopbackStub {
                     + "\"validationAccuracy\":0.91,\"stale\":false,\"accuracyDropped\":true}]" : "[]");
         } else if (model.matches() && owner && (model.group(1).equals(MODEL) || model.group(1).equals(LOADING_MODEL))) {
             model(exchange, model.group(1), model.group(2), model.group(3), params.get("version"), body);
+        } else if (path.equals("/base-models")) {
+            respond(exchange, 200, "application/json", "[{\"name\":\"" + BASE_MODEL + "\",\"versions\":["
+                    + baseModel(1) + "," + baseModel(2) + "]}]");
+        } else if (path.equals("/jobs") && exchange.getRequestMethod().equals("POST")
+                && body.contains("\"baseModel\":\"" + UNREGISTERED_BASE_MODEL + "\"")) {
+            respond(exchange, 422, "application/problem+json", "{\"title\":\"Unprocessable Content\",\"status\":422,"
+                    + "\"detail\":\"The base model cannot be used\",\"errors\":[{\"field\":\"baseModel\",\"message\":"
+                    + "\"no base model named 'missing' is registered; registered: [" + BASE_MODEL + "]\"}]}");
         } else if (path.equals("/jobs") && exchange.getRequestMethod().equals("POST")) {
             respond(exchange, 201, "application/json", job("first"));
         } else if (path.equals("/datasets") && exchange.getRequestMethod().equals("POST") && body.contains("\"source\"")) {
@@ -143,6 +155,13 @@ public class StubDownstream extends LoopbackStub {
             respond(exchange, 200, "application/json", "{\"model\":\"" + name + "\",\"version\":" + version
                     + ",\"predictions\":[{\"label\":\"ok\",\"probabilities\":{\"ok\":0.9,\"fail\":0.1}}]}");
         }
+    }
+
+    private static String baseModel(int version) {
+        return "{\"name\":\"" + BASE_MODEL + "\",\"version\":" + version + ",\"format\":\"torchscript\","
+                + "\"recipe\":\"tabular-classification\",\"inputWidth\":4,\"outputWidth\":16,\"sha256\":\""
+                + String.valueOf(version).repeat(64) + "\",\"bytes\":1024,\"description\":\"test\","
+                + "\"registeredAt\":\"2026-11-25T10:00:00Z\"}";
     }
 
     private static String problem(int status, String detail) {

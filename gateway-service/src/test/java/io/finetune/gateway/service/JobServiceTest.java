@@ -55,10 +55,25 @@ class JobServiceTest {
 
     @Test
     void recipeIsOptionalButMustBeKnown() {
-        assertDoesNotThrow(() -> JobService.checkRecipe(null));
-        assertDoesNotThrow(() -> JobService.checkRecipe("tabular-classification"));
-        Problem problem = assertThrows(ProblemException.class, () -> JobService.checkRecipe("gpt-from-scratch")).problem();
+        assertDoesNotThrow(() -> JobService.checkRecipe(null, null));
+        assertDoesNotThrow(() -> JobService.checkRecipe("tabular-classification", null));
+        Problem problem = assertThrows(ProblemException.class,
+                () -> JobService.checkRecipe("gpt-from-scratch", null)).problem();
         assertEquals("recipe", problem.errors().get(0).field());
+    }
+
+    @Test
+    void aBaseModelMustHaveItsFormAndARecipeThatTakesOne() {
+        assertDoesNotThrow(() -> JobService.checkRecipe(null, "backbone"));
+        assertDoesNotThrow(() -> JobService.checkRecipe("tabular-classification", "backbone:2"));
+        for (String recipe : java.util.Arrays.asList(null, "tabular-classification")) {
+            Problem malformed = assertThrows(ProblemException.class,
+                    () -> JobService.checkRecipe(recipe, "Backbone:v2")).problem();
+            assertEquals("baseModel", malformed.errors().get(0).field());
+        }
+        Problem builtIn = assertThrows(ProblemException.class,
+                () -> JobService.checkRecipe("text-classification", "backbone")).problem();
+        assertEquals("baseModel", builtIn.errors().get(0).field());
     }
 
     @Test
