@@ -16,8 +16,9 @@ import java.util.UUID;
  * @param epoch the epoch just completed (1-based), or null
  * @param modelUri the saved model artifact (s3://bucket/key), on success
  * @param message an error for the user, on failure
- * @param errorKind on failure: {@link #USER_DATA} (not retried), {@link #INFRASTRUCTURE} (retried) or
- *        {@link #OUT_OF_MEMORY} (not retried; the message suggests a smaller batch size)
+ * @param errorKind on failure: {@link #USER_DATA} (not retried), {@link #INFRASTRUCTURE} (retried),
+ *        {@link #OUT_OF_MEMORY} (not retried; the message suggests a smaller batch size) or
+ *        {@link #BASE_MODEL} (not retried; the registered base model the job names is missing or damaged)
  * @param model on success: the trained model's card, which becomes its registered version
  * @param resultUri on success of a prediction job: the predictions file ({@code s3://bucket/key}); else null
  */
@@ -70,6 +71,12 @@ public record TrainingEvent(
     public static final String USER_DATA = "user-data";
     public static final String INFRASTRUCTURE = "infrastructure";
     public static final String OUT_OF_MEMORY = "out-of-memory";
+    /**
+     * The registry's entry of the job's base model is gone or its file no longer matches its SHA-256:
+     * neither the user's data nor a passing outage, so a retry would fail the same way; an admin
+     * registers the model again and the user names the new version.
+     */
+    public static final String BASE_MODEL = "base-model";
 
     public static long sequenceBase(int attempt) {
         return (long) attempt << 32;

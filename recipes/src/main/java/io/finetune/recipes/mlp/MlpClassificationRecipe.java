@@ -154,7 +154,7 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
                     long epochStart = System.nanoTime();
                     Totals trained = pass(trainer, train, monitor, run);
                     double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                    Totals validated = pass(trainer, validation, null, run);
+                    Totals validated = withoutGradients(() -> pass(trainer, validation, null, run));
                     long elapsed = (System.nanoTime() - begin) / 1_000_000;
                     long remaining = elapsed / (epoch - firstEpoch + 1) * (request.epochs() - epoch);
                     run.completed = epoch;
@@ -163,7 +163,7 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
                             elapsed, remaining);
                     monitor.epochCompleted(run.last, run);
                 }
-                classMetrics = perClass(trainer, validation, classes);
+                classMetrics = withoutGradients(() -> perClass(trainer, validation, run.classes));
             }
             model.setProperty("Epoch", String.valueOf(request.epochs()));
             model.save(outputDir, MODEL_NAME);
@@ -319,8 +319,11 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
         return new SequentialBlock().add(backbone).add(Linear.builder().setUnits(classes).build());
     }
 
-    /** The TorchScript module of a base model, every parameter trainable (DJL's {@code trainParam}). */
-    private static Block backbone(Model model, Path file) {
+    /**
+     * The TorchScript module of a base model, every parameter trainable (DJL's {@code trainParam}), owned
+     * by {@code model}; also how a registration proves a file is TorchScript.
+     */
+    public static Block backbone(Model model, Path file) {
         return JniUtils.loadModule((PtNDManager) model.getNDManager(), file, true, new String[0], new String[0], true);
     }
 
@@ -384,6 +387,27 @@ public abstract class MlpClassificationRecipe implements TrainingRecipe {
             }
         }
         return totals;
+    }
+
+    /** A step that may throw what training's steps throw. */
+    interface Step<T> {
+        T run() throws IOException, TranslateException;
+    }
+
+    /**
+     * Runs {@code step} with autograd off on this thread. A TorchScript backbone evaluated outside training
+     * returns inference tensors, which PyTorch refuses to record for a head whose weights require
+     * gradients; and autograd is on in every thread but the one that loaded the engine (a worker's job
+     * thread, a server's request threads). Nothing evaluated needs gradients anyway.
+     */
+    static <T> T withoutGradients(Step<T> step) throws IOException, TranslateException {
+        boolean before = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return step.run();
+        } finally {
+            JniUtils.setGradMode(before);
+        }
     }
 
     /** Precision, recall, F1 and support of each class on the validation split, with the final parameters. */

@@ -95,6 +95,11 @@ class TabularBaseModelTest {
                 correct += rows.get(split.validation()[i])[4].equals(predictions.get(i).label()) ? 1 : 0;
             }
             assertEquals(result.finalMetrics().validationAccuracy(), (double) correct / inputs.size(), 1e-9);
+            // A server predicts on its request threads, where autograd is on (only the engine's first thread has it off)
+            java.util.concurrent.FutureTask<List<Prediction>> onAnotherThread = new java.util.concurrent.FutureTask<>(
+                    () -> model.predict(inputs));
+            new Thread(onAnotherThread).start();
+            assertEquals(predictions, onAnotherThread.get());
             assertEquals(List.of("temperature", "vibration", "pressure", "humidity"),
                     model.schema().inputs().stream().map(f -> f.name()).toList());
         }

@@ -1,8 +1,10 @@
 package io.finetune.trainer.config;
 
+import io.finetune.common.basemodels.BaseModel;
 import io.finetune.common.events.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -93,6 +95,17 @@ public interface TrainerConfig {
         /** Where prediction jobs write their predictions files ({@code <jobId>/attempt-<n>/predictions.csv}). */
         @WithDefault("predictions")
         String predictionsBucket();
+
+        /** The base-model registry ({@code <name>/<version>/model.pt} and {@code base-model.json}). */
+        @WithDefault(BaseModel.BUCKET)
+        String baseModelsBucket();
+
+        /**
+         * Where this worker keeps the base models it has downloaded and verified, one file per SHA-256,
+         * so that the next job on the same base model does not download it again.
+         */
+        @WithDefault("${java.io.tmpdir}/trainer-base-models")
+        Path baseModelsCache();
     }
 
     /** Prediction jobs. */

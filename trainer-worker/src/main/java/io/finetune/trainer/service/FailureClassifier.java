@@ -11,8 +11,9 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * Sorts a failed run into the kinds the scheduler acts on ({@link TrainingEvent#errorKind}): the
- * user's data (not retried), out of memory (not retried; try a smaller batch) or the
- * infrastructure (retried), with a message for the user.
+ * user's data (not retried), out of memory (not retried; try a smaller batch), a missing or damaged
+ * base model (not retried: the registry stays as it is until an admin acts) or the infrastructure
+ * (retried), with a message for the user.
  */
 final class FailureClassifier {
 
@@ -30,6 +31,9 @@ final class FailureClassifier {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TrainingInputException) {
                 return new Failure(TrainingEvent.USER_DATA, t.getMessage());
+            }
+            if (t instanceof BaseModelException) {
+                return new Failure(TrainingEvent.BASE_MODEL, t.getMessage());
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -39,7 +39,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs one dispatched job to its end: reports it started, trains it with its recipe on the
- * dataset from S3 (resuming from the job's last checkpoint on a later attempt), stores the model
+ * dataset from S3 (from the registered base model it names, if any; resuming from the job's last
+ * checkpoint on a later attempt), stores the model
  * in S3 and reports the result; a prediction job ({@link PredictionService}) stores its predictions
  * file instead. Never throws: whatever goes wrong becomes a classified
  * {@code training.failed} event, a command a {@code training.cancelled} or
@@ -55,6 +56,7 @@ public class TrainingService {
     private final ArtifactStore store;
     private final PredictionService predictions;
     private final CheckpointStore checkpoints;
+    private final BaseModelCache baseModels;
     private final ControlRegistry controls;
     private final DjlEngine engine;
     private final TrainerMetrics metrics;
@@ -67,13 +69,14 @@ public class TrainingService {
     });
 
     public TrainingService(@All List<TrainingRecipe> recipes, TrainingEventPublisher publisher, ArtifactStore store,
-            PredictionService predictions, CheckpointStore checkpoints, ControlRegistry controls, DjlEngine engine,
-            TrainerMetrics metrics, TrainerConfig config) {
+            PredictionService predictions, CheckpointStore checkpoints, BaseModelCache baseModels,
+            ControlRegistry controls, DjlEngine engine, TrainerMetrics metrics, TrainerConfig config) {
         this.recipes = recipes.stream().collect(Collectors.toMap(TrainingRecipe::recipe, Function.identity()));
         this.publisher = publisher;
         this.store = store;
         this.predictions = predictions;
         this.checkpoints = checkpoints;
+        this.baseModels = baseModels;
         this.controls = controls;
         this.engine = engine;
         this.metrics = metrics;
@@ -126,6 +129,8 @@ public class TrainingService {
             if (dispatch.epochs() < 1) {
                 throw new TrainingInputException("The job asks for " + dispatch.epochs() + " epochs; at least 1 is needed.");
             }
+            TrainingRequest.BaseModelFile baseModel = dispatch.baseModel() == null ? null
+                    : baseModels.fetch(dispatch.baseModel());
             Checkpoint resume = null;
             if (dispatch.attempt() > 1) {
                 resume = checkpoints.latest(dispatch.jobId(), Files.createDirectory(workDir.resolve("resume"))).orElse(null);
@@ -138,7 +143,7 @@ public class TrainingService {
             TrainingResult result;
             try (InputStream data = store.openDataset(dispatch.datasetObjectKey())) {
                 result = recipe.train(new TrainingRequest(dispatch.jobId(), dispatch.attempt(), dispatch.epochs(),
-                        dispatch.hyperparameters(), resume, warmStart), data, modelDir, run);
+                        dispatch.hyperparameters(), resume, warmStart, baseModel), data, modelDir, run);
             }
             run.awaitCheckpoints();
             String modelUri = store.uploadModel(modelPrefix(dispatch), modelDir);

@@ -85,6 +85,7 @@ class FailureKindsTest {
         ArtifactStore store = new ArtifactStore(unreachable, config);
         TrainingService cutOff = new TrainingService(List.of(recipe), publisher, store,
                 new PredictionService(store, loader, config), new CheckpointStore(unreachable, store, config),
+                new BaseModelCache(new BaseModelRegistry(unreachable, store, objectMapper, config), config),
                 new ControlRegistry(), engine, metrics, config);
         TrainingEvent failed = failure(cutOff,
                 WorkerClient.dispatch(client.upload(TestDatasets.blobs(50, 1)), 1, 1, Map.of()));

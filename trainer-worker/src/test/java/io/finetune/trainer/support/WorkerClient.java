@@ -72,7 +72,17 @@ public final class WorkerClient {
         return new TrainingDispatch(UUID.randomUUID(), dispatch.type(), Instant.now(), dispatch.sequence() + 1,
                 dispatch.jobId(), dispatch.owner(), dispatch.name(), dispatch.datasetId(), dispatch.datasetObjectKey(),
                 dispatch.recipe(), dispatch.epochs(), dispatch.hyperparameters(), attempt,
-                dispatch.model(), dispatch.warmStartUri());
+                dispatch.model(), dispatch.warmStartUri(), dispatch.kind(), dispatch.modelVersion(), dispatch.modelUri(),
+                dispatch.baseModel());
+    }
+
+    /** The dispatch as the scheduler sends it for a job that starts from the pinned base model {@code reference}. */
+    public static TrainingDispatch withBaseModel(TrainingDispatch dispatch, String reference) {
+        return new TrainingDispatch(dispatch.eventId(), dispatch.type(), dispatch.time(), dispatch.sequence(),
+                dispatch.jobId(), dispatch.owner(), dispatch.name(), dispatch.datasetId(), dispatch.datasetObjectKey(),
+                dispatch.recipe(), dispatch.epochs(), dispatch.hyperparameters(), dispatch.attempt(),
+                dispatch.model(), dispatch.warmStartUri(), dispatch.kind(), dispatch.modelVersion(), dispatch.modelUri(),
+                reference);
     }
 
     public String upload(String csv) throws Exception {
