@@ -56,7 +56,16 @@ export interface SubmitJob {
   name: string; datasetId: string; recipe: string; epochs: number; hyperparameters: Record<string, number>;
   /** The model this job adds a version to; absent: the job's name. */
   model?: string;
+  /** A registered base model to start from, `name` (its newest version) or `name:version`; absent: none. */
+  baseModel?: string;
 }
+
+/** One registered version of a base model (scheduler-service's registry, docs/models.md "Base models"). */
+export interface BaseModelVersion {
+  name: string; version: number; recipe: string; inputWidth: number; outputWidth: number;
+  description?: string; registeredAt: string;
+}
+export interface BaseModel { name: string; versions: BaseModelVersion[] }
 
 /** A model with its latest version (progress-service's models view, docs/models.md). */
 export interface Model {
@@ -174,6 +183,7 @@ export const api = {
   cancelJob: (id: string) => request<Job>('POST', `/jobs/${id}/cancel`),
   predictions: (id: string) => request<PredictionsDownload>('GET', `/jobs/${id}/predictions`),
   models: () => request<Model[]>('GET', '/models'),
+  baseModels: () => request<BaseModel[]>('GET', '/base-models'),
   model: (name: string) => request<ModelDetail>('GET', `/models/${segment(name)}`),
   modelVersion: (name: string, version: number | 'latest') =>
     request<ModelVersion>('GET', `/models/${segment(name)}/versions/${version}`),

@@ -1,6 +1,6 @@
 // The execution screen: name the job, upload or pick a dataset, choose the recipe and its
 // hyperparameters, submit.
-import { api, ApiError, type Dataset, type Recipe } from '../api';
+import { api, ApiError, type BaseModel, type Dataset, type Recipe } from '../api';
 import { h, replace } from '../dom';
 import { mountUploader } from '../upload';
 
@@ -26,6 +26,7 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
 
   const recipeSelect = h('select', { id: 'recipe', name: 'recipe' });
   const hyperBox = h('div', { class: 'grid' });
+  const baseModelSelect = h('select', { id: 'base-model', name: 'baseModel' });
   const epochsInput = h('input', { id: 'epochs', name: 'epochs', type: 'number', min: 1, max: 1000, step: 1, value: DEFAULT_EPOCHS, required: true });
   const submitButton = h('button', { type: 'submit', id: 'submit', class: 'primary' }, 'Start fine-tuning');
   const formStatus = h('div', { id: 'form-status', role: 'alert' });
@@ -102,6 +103,25 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
   }
   recipeSelect.addEventListener('change', renderHyperparameters);
 
+  // Only the base models registered for the chosen recipe; a bare name (its newest version, pinned by the
+  // scheduler) only when that newest version is for this recipe too.
+  let baseModels: BaseModel[] = [];
+  function renderBaseModels(): void {
+    const recipe = recipeSelect.value;
+    const options = baseModels.flatMap((b) => {
+      const fit = b.versions.filter((v) => v.recipe === recipe);
+      const newest = b.versions[b.versions.length - 1];
+      return [
+        ...(newest?.recipe === recipe ? [h('option', { value: b.name }, `${b.name} (newest: version ${newest.version})`)] : []),
+        ...fit.map((v) => h('option', { value: `${b.name}:${v.version}` },
+          `${b.name}:${v.version}${v.description ? ` (${v.description})` : ''}`)),
+      ];
+    });
+    replace(baseModelSelect, h('option', { value: '' }, 'None: the recipe\'s own start'), ...options);
+    baseModelSelect.disabled = options.length === 0;
+  }
+  recipeSelect.addEventListener('change', renderBaseModels);
+
   function useSource(): void {
     const upload = sourceUpload.checked;
     uploadBox.hidden = !upload;
@@ -139,7 +159,8 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
       h('legend', {}, 'Training'),
       h('div', { class: 'grid' },
         h('label', {}, h('span', {}, 'Recipe'), recipeSelect),
-        h('label', {}, h('span', {}, 'Epochs'), epochsInput)),
+        h('label', {}, h('span', {}, 'Epochs'), epochsInput),
+        h('label', {}, h('span', {}, 'Base model'), baseModelSelect)),
       h('p', { class: 'hint' }, 'Hyperparameters (the recipe\'s defaults):'),
       hyperBox),
     submitButton, formStatus);
@@ -179,7 +200,7 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     submitButton.disabled = true;
     try {
       const job = await api.submitJob({ name, datasetId: dataset!.id, recipe: recipeSelect.value, epochs, hyperparameters,
-        model: model || undefined }, idempotencyKey);
+        model: model || undefined, baseModel: baseModelSelect.value || undefined }, idempotencyKey);
       idempotencyKey = crypto.randomUUID();
       location.hash = `#/jobs?created=${encodeURIComponent(job.id)}`;
     } catch (err) {
@@ -197,12 +218,15 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     }
   }
 
-  // The models list only helps with the choice: the form works without it.
-  const [recipeList, modelList] = await Promise.all([api.recipes(), api.models().catch(() => []), loadDatasets()]);
+  // The models and base-model lists only help with the choice: the form works without them.
+  const [recipeList, modelList, baseModelList] = await Promise.all([api.recipes(), api.models().catch(() => []),
+    api.baseModels().catch(() => []), loadDatasets()]);
   recipes = recipeList;
   models = modelList.map((m) => m.name);
   replace(knownModels, ...models.map((m) => h('option', { value: m })));
   replace(recipeSelect, ...recipes.map((r) => h('option', { value: r.name }, r.name)));
+  baseModels = baseModelList;
   renderHyperparameters();
+  renderBaseModels();
   nameInput.focus();
 }
