@@ -19,6 +19,8 @@ export interface ValidationProblem { line: number | null; column: string | null;
 export interface Dataset {
   id: string; name: string; status: string; rows: number | null; bytes: number | null;
   columns: string[] | null; problems: ValidationProblem[] | null; createdAt: string;
+  /** Where an import read the file (no query string, no credentials); null for an upload. */
+  source?: string | null;
   uploadId?: string; key?: string; partSize?: number; partCount?: number;
 }
 
@@ -167,6 +169,8 @@ export const api = {
   datasets: () => request<Dataset[]>('GET', '/datasets'),
   dataset: (id: string) => request<Dataset>('GET', `/datasets/${id}`),
   createDataset: (dataset: NewDataset) => request<Dataset>('POST', '/datasets', dataset),
+  /** 201 validated or rejected (a small file); 202 importing: read the dataset again until it is decided. */
+  importDataset: (name: string, url: string) => request<Dataset>('POST', '/datasets', { name, source: { url } }),
   presignParts: (id: string, partNumbers: number[]) =>
     request<{ parts: PresignedPart[] }>('POST', `/datasets/${id}/parts`, { partNumbers }),
   storedParts: (id: string) => request<{ parts: StoredPart[] }>('GET', `/datasets/${id}/parts`),

@@ -37,6 +37,16 @@ export function datasetNameOf(fileName: string): string {
   return (cleaned || 'dataset').slice(0, 100);
 }
 
+/** The dataset once dataset-service has decided: read again while it is importing or validating. */
+export async function decided(dataset: Dataset, signal: AbortSignal): Promise<Dataset> {
+  let current = dataset;
+  while ((current.status === 'importing' || current.status === 'validating') && !signal.aborted) {
+    await new Promise((resolve) => window.setTimeout(resolve, VALIDATION_POLL_MS));
+    current = await api.dataset(current.id);
+  }
+  return current;
+}
+
 export function mountUploader(target: HTMLElement, callbacks: UploadCallbacks, signal: AbortSignal): Uppy<Meta, Record<string, unknown>> {
   const uppy = new Uppy<Meta, Record<string, unknown>>({
     autoProceed: true,
@@ -49,15 +59,6 @@ export function mountUploader(target: HTMLElement, callbacks: UploadCallbacks, s
     const id = uppy.getFile(file.id)?.meta.datasetId ?? file.meta.datasetId;
     if (!id) throw new Error('the upload session of this file is unknown; add the file again');
     return id;
-  }
-
-  async function decided(dataset: Dataset): Promise<Dataset> {
-    let current = dataset;
-    while (current.status === 'validating' && !signal.aborted) {
-      await new Promise((resolve) => window.setTimeout(resolve, VALIDATION_POLL_MS));
-      current = await api.dataset(current.id);
-    }
-    return current;
   }
 
   uppy.use(Dashboard, {
@@ -108,7 +109,7 @@ export function mountUploader(target: HTMLElement, callbacks: UploadCallbacks, s
     const dataset = file && verdicts.get(file.id);
     if (!dataset) return;
     try {
-      callbacks.onDataset(await decided(dataset));
+      callbacks.onDataset(await decided(dataset, signal));
     } catch (e) {
       callbacks.onError((e as Error).message);
     }

@@ -2,7 +2,7 @@
 // hyperparameters, submit.
 import { api, ApiError, type BaseModel, type Dataset, type Recipe } from '../api';
 import { h, replace } from '../dom';
-import { mountUploader } from '../upload';
+import { datasetNameOf, decided, mountUploader } from '../upload';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const NAME_RULE = '1 to 63 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
@@ -20,6 +20,11 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
 
   const sourceUpload = h('input', { type: 'radio', name: 'source', id: 'source-upload', value: 'upload', checked: true });
   const sourceExisting = h('input', { type: 'radio', name: 'source', id: 'source-existing', value: 'existing' });
+  const sourceUrl = h('input', { type: 'radio', name: 'source', id: 'source-url', value: 'url' });
+  const urlInput = h('input', { type: 'url', id: 'dataset-url', name: 'datasetUrl', placeholder: 'https://example.com/data.csv',
+    autocomplete: 'off', spellcheck: 'false', 'aria-label': 'URL of the CSV file' });
+  const importButton = h('button', { type: 'button', id: 'import-url' }, 'Import');
+  const urlBox = h('div', { id: 'url-import', class: 'row', hidden: true }, urlInput, importButton);
   const uploadBox = h('div', { id: 'upload', class: 'upload' });
   const existingSelect = h('select', { id: 'dataset-select', name: 'datasetId', disabled: true, 'aria-label': 'Existing dataset' });
   const datasetStatus = h('div', { id: 'dataset-status', 'aria-live': 'polite' });
@@ -123,18 +128,50 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
   recipeSelect.addEventListener('change', renderBaseModels);
 
   function useSource(): void {
-    const upload = sourceUpload.checked;
-    uploadBox.hidden = !upload;
-    existingSelect.disabled = upload;
+    uploadBox.hidden = !sourceUpload.checked;
+    urlBox.hidden = !sourceUrl.checked;
+    existingSelect.disabled = !sourceExisting.checked;
     showDataset(null);
-    if (!upload) pickExisting();
+    if (sourceExisting.checked) pickExisting();
   }
   sourceUpload.addEventListener('change', useSource);
   sourceExisting.addEventListener('change', useSource);
+  sourceUrl.addEventListener('change', useSource);
+
+  // The platform fetches the file itself (dataset-service streams it into the store) and validates it
+  // like an upload; the dataset is named after the file, with the time when that name is taken.
+  async function importUrl(): Promise<void> {
+    const url = urlInput.value.trim();
+    if (!url) return replace(datasetStatus, h('p', { class: 'error' }, 'Give the URL of a CSV file'));
+    importButton.disabled = true;
+    const file = url.split(/[?#]/)[0].split('/').filter(Boolean).pop() ?? 'dataset';
+    try {
+      replace(datasetStatus, h('p', { class: 'hint' }, `Importing ${file}…`));
+      let created: Dataset;
+      try {
+        created = await api.importDataset(datasetNameOf(file), url);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.problem.status === 409)) throw err;
+        created = await api.importDataset(datasetNameOf(`${file} ${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`), url);
+      }
+      if (created.status === 'importing' || created.status === 'validating') {
+        replace(datasetStatus, h('p', { class: 'hint' }, `${file}: ${created.status}…`));
+      }
+      showDataset(await decided(created, signal));
+    } catch (err) {
+      const problem = err instanceof ApiError ? err.problem : { status: 0, detail: (err as Error).message };
+      replace(datasetStatus, h('div', { class: 'problem', id: 'import-problem' },
+        h('strong', {}, `Import failed: ${problem.detail ?? problem.title ?? ''}`),
+        problem.errors?.length ? h('ul', {}, ...problem.errors.map((fe) => h('li', {}, `${fe.field}: ${fe.message}`))) : null));
+    } finally {
+      importButton.disabled = false;
+    }
+  }
+  importButton.addEventListener('click', importUrl);
 
   let existing: Dataset[] = [];
   async function loadDatasets(): Promise<void> {
-    existing = (await api.datasets()).filter((d) => d.status === 'validated' || d.status === 'validating');
+    existing = (await api.datasets()).filter((d) => ['validated', 'validating', 'importing'].includes(d.status));
     replace(existingSelect, ...(existing.length ? existing.map((d) => h('option', { value: d.id },
       `${d.name} (${d.rows ?? '?'} rows, ${new Date(d.createdAt).toLocaleDateString()})`))
       : [h('option', { value: '' }, 'No validated dataset yet')]));
@@ -153,8 +190,9 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
       h('legend', {}, 'Dataset'),
       h('div', { class: 'row' },
         h('label', { class: 'inline' }, sourceUpload, ' Upload a CSV file'),
-        h('label', { class: 'inline' }, sourceExisting, ' Use an existing dataset')),
-      uploadBox, existingSelect, datasetStatus),
+        h('label', { class: 'inline' }, sourceExisting, ' Use an existing dataset'),
+        h('label', { class: 'inline' }, sourceUrl, ' Import from a URL')),
+      uploadBox, urlBox, existingSelect, datasetStatus),
     h('fieldset', {},
       h('legend', {}, 'Training'),
       h('div', { class: 'grid' },
@@ -184,7 +222,7 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     if (nameTaken) errors.push(`Job name: you already have a job named ${name}`);
     const model = modelInput.value.trim();
     if (model && !NAME.test(model)) errors.push(`Model: ${NAME_RULE}`);
-    if (!dataset) errors.push('Dataset: upload a file or choose an existing dataset');
+    if (!dataset) errors.push('Dataset: upload a file, import one from a URL or choose an existing dataset');
     else if (dataset.status === 'rejected') errors.push('Dataset: it was rejected by validation; upload a corrected file');
     const epochs = Number(epochsInput.value);
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > 1000) errors.push('Epochs: a whole number from 1 to 1000');

@@ -66,6 +66,13 @@ class WebUiTest {
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
+        // A file to import by URL (Platform's dataset-service allows loopback sources, as dev/up does).
+        byte[] exported = Csv.blobs(40, 3, 2, 17).getBytes(StandardCharsets.UTF_8);
+        receiver.createContext("/exports/blobs.csv", exchange -> {
+            exchange.sendResponseHeaders(200, exported.length);
+            exchange.getResponseBody().write(exported);
+            exchange.close();
+        });
         receiver.start();
         platform = new Platform();
         browser = new Browser();
@@ -211,6 +218,29 @@ class WebUiTest {
                     .getDomAttribute("data-status"));
         });
         browser.screenshot("6-webhook-deliveries");
+    }
+
+    @Test
+    @Order(5)
+    void aDatasetIsImportedFromAUrlAndAWrongOneIsExplained() {
+        open("#/new");
+        await().until(ExpectedConditions.elementToBeClickable(By.id("source-url"))).click();
+        WebElement url = await().until(ExpectedConditions.visibilityOfElementLocated(By.id("dataset-url")));
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        url.sendKeys(base + "/exports/missing.csv");
+        browser.driver.findElement(By.id("import-url")).click();
+        WebElement problem = await().until(ExpectedConditions.visibilityOfElementLocated(By.id("import-problem")));
+        assertTrue(problem.getText().contains("source.url: answered HTTP 404"), problem.getText());
+        // The browser logs the refused request itself; nothing else may have gone wrong.
+        for (String error : browser.consoleErrors()) {
+            assertTrue(error.contains("status of 422"), error);
+        }
+
+        url.clear();
+        url.sendKeys(base + "/exports/blobs.csv");
+        browser.driver.findElement(By.id("import-url")).click();
+        await().until(ExpectedConditions.textMatches(By.id("dataset-ok"), Pattern.compile("Dataset blobs\\.csv: validated, 40 rows.*")));
+        browser.screenshot("7-import-url");
     }
 
     private static void open(String route) {
