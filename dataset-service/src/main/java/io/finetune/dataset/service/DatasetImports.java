@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,11 +57,7 @@ public class DatasetImports {
         this.sources = sources;
         this.events = events;
         this.config = config;
-        this.threads = Executors.newFixedThreadPool(IMPORT_THREADS, r -> {
-            Thread thread = new Thread(r, "dataset-import");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.threads = DaemonThreads.pool(IMPORT_THREADS, "dataset-import");
     }
 
     @PreDestroy

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,11 +45,7 @@ public class ValidationRunner {
         this.validator = validator;
         this.events = events;
         this.metrics = metrics;
-        this.threads = Executors.newFixedThreadPool(config.validationThreads(), r -> {
-            Thread thread = new Thread(r, "dataset-validation");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.threads = DaemonThreads.pool(config.validationThreads(), "dataset-validation");
     }
 
     @PreDestroy

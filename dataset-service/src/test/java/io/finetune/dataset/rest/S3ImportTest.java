@@ -1,6 +1,7 @@
 package io.finetune.dataset.rest;
 
 import static io.finetune.dataset.support.Api.OWNER;
+import static io.finetune.dataset.support.ImportFiles.csv;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -12,24 +13,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finetune.dataset.support.Api;
-import io.minio.BucketExistsArgs;
+import io.finetune.dataset.support.ImportFiles;
 import io.minio.GetObjectArgs;
-import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,32 +40,14 @@ class S3ImportTest {
     @Inject
     MinioClient minio;
 
-    @BeforeEach
-    void bucket() throws Exception {
-        if (!minio.bucketExists(BucketExistsArgs.builder().bucket(BUCKET).build())) {
-            minio.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
-        }
-    }
-
     private String put(byte[] bytes) throws Exception {
-        String key = "exports/" + UUID.randomUUID() + ".csv";
-        minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
-        return key;
+        return ImportFiles.put(minio, BUCKET, bytes);
     }
 
     private static ValidatableResponse importObject(String owner, String name, String bucket, String key) {
         return given().header(OWNER, owner).contentType(ContentType.JSON)
                 .body(Map.of("name", name, "source", Map.of("s3", Map.of("bucket", bucket, "key", key))))
                 .when().post("/datasets").then();
-    }
-
-    private static byte[] csv(int rows) {
-        StringBuilder csv = new StringBuilder("temperature,vibration,label\n");
-        for (int i = 0; i < rows; i++) {
-            csv.append(60 + i % 40).append(".25,0.").append(i % 10).append(',').append(i % 2 == 0 ? "ok" : "fail").append('\n');
-        }
-        return csv.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private byte[] read(String bucket, String key) throws Exception {

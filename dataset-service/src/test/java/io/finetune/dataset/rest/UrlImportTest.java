@@ -1,6 +1,7 @@
 package io.finetune.dataset.rest;
 
 import static io.finetune.dataset.support.Api.OWNER;
+import static io.finetune.dataset.support.ImportFiles.csv;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -28,12 +29,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +54,7 @@ class UrlImportTest {
     private static HttpServer server;
     private static String base;
     private static final Map<String, AtomicInteger> HITS = new ConcurrentHashMap<>();
+    private static final CountDownLatch LARGE_REST = new CountDownLatch(1);
 
     @Inject
     MinioClient minio;
@@ -86,7 +89,13 @@ class UrlImportTest {
                 }
                 case "/large.csv" -> {
                     exchange.sendResponseHeaders(200, 0); // chunked: the size is not told
-                    out.write(csv(200_000));
+                    byte[] bytes = csv(200_000);
+                    int half = bytes.length / 2;
+                    out.write(bytes, 0, half);
+                    out.flush();
+                    // the rest only once the test has seen the dataset importing
+                    LARGE_REST.await(30, TimeUnit.SECONDS);
+                    out.write(bytes, half, bytes.length - half);
                 }
                 case "/declared-too-large.csv" -> exchange.sendResponseHeaders(200, LIMIT + 1L);
                 case "/endless.csv" -> {
@@ -104,6 +113,8 @@ class UrlImportTest {
                 }
                 default -> exchange.sendResponseHeaders(404, -1);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             // the service hung up, as it should on a file over the limit or a stalled server
         }
@@ -115,14 +126,6 @@ class UrlImportTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static byte[] csv(int rows) {
-        StringBuilder csv = new StringBuilder("temperature,vibration,label\n");
-        for (int i = 0; i < rows; i++) {
-            csv.append(60 + i % 40).append(".25,0.").append(i % 10).append(',').append(i % 2 == 0 ? "ok" : "fail").append('\n');
-        }
-        return csv.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static ValidatableResponse importUrl(String owner, String name, String url) {
@@ -174,7 +177,9 @@ class UrlImportTest {
                 .header("Location", containsString("/datasets/"))
                 .body("status", equalTo("importing"))
                 .extract().path("id");
+        Api.get(owner, id).statusCode(200).body("status", equalTo("importing"));
         Api.complete(owner, id).statusCode(409).body("detail", containsString("being imported"));
+        LARGE_REST.countDown();
 
         JsonPath outcome = Api.awaitOutcome(owner, id);
         assertEquals("validated", outcome.getString("status"), outcome::prettify);
