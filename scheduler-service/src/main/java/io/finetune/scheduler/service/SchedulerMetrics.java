@@ -47,12 +47,14 @@ public class SchedulerMetrics {
     public static final String CAUSE_INFRASTRUCTURE = "infrastructure";
     public static final String CAUSE_OUT_OF_MEMORY = "out_of_memory";
     public static final String CAUSE_HEARTBEAT_LOST = "heartbeat_lost";
+    /** The registered base model the job names is missing from the store or no longer matches its SHA-256. */
+    public static final String CAUSE_BASE_MODEL = "base_model";
     public static final String CAUSE_NONE = "none";
 
     private static final Logger LOG = Logger.getLogger(SchedulerMetrics.class);
     private static final List<JobStatus> GAUGED = List.of(JobStatus.QUEUED, JobStatus.DISPATCHED, JobStatus.RUNNING);
     private static final List<String> FAILURE_CAUSES = List.of(CAUSE_USER_DATA, CAUSE_INFRASTRUCTURE,
-            CAUSE_OUT_OF_MEMORY, CAUSE_HEARTBEAT_LOST, CAUSE_NONE);
+            CAUSE_OUT_OF_MEMORY, CAUSE_BASE_MODEL, CAUSE_HEARTBEAT_LOST, CAUSE_NONE);
     private static final long TIMEOUT_SECONDS = 10;
 
     private final MeterRegistry registry;
@@ -115,6 +117,7 @@ public class SchedulerMetrics {
             case TrainingEvent.USER_DATA -> CAUSE_USER_DATA;
             case TrainingEvent.INFRASTRUCTURE -> CAUSE_INFRASTRUCTURE;
             case TrainingEvent.OUT_OF_MEMORY -> CAUSE_OUT_OF_MEMORY;
+            case TrainingEvent.BASE_MODEL -> CAUSE_BASE_MODEL;
             default -> CAUSE_NONE;
         };
     }

@@ -70,7 +70,8 @@ class SchedulerMetricsTest {
                 assertThat(value(scrape, "finetune_jobs_finished_total", "lane", lane, "result", result, "cause",
                         "none")).isPresent();
             }
-            for (String cause : List.of("user_data", "infrastructure", "out_of_memory", "heartbeat_lost", "none")) {
+            for (String cause : List.of("user_data", "infrastructure", "out_of_memory", "base_model", "heartbeat_lost",
+                    "none")) {
                 assertThat(value(scrape, "finetune_jobs_finished_total", "lane", lane, "result", "failed", "cause",
                         cause)).isPresent();
             }
@@ -124,6 +125,7 @@ class SchedulerMetricsTest {
         assertThat(SchedulerMetrics.causeOf(TrainingEvent.USER_DATA)).isEqualTo("user_data");
         assertThat(SchedulerMetrics.causeOf(TrainingEvent.INFRASTRUCTURE)).isEqualTo("infrastructure");
         assertThat(SchedulerMetrics.causeOf(TrainingEvent.OUT_OF_MEMORY)).isEqualTo("out_of_memory");
+        assertThat(SchedulerMetrics.causeOf(TrainingEvent.BASE_MODEL)).isEqualTo("base_model");
         assertThat(SchedulerMetrics.causeOf(null)).isEqualTo("none");
         assertThat(SchedulerMetrics.causeOf("something-new")).isEqualTo("none");
     }
