@@ -39,6 +39,8 @@ export interface Job {
   validationLoss: number | null; validationAccuracy: number | null; modelUri: string | null;
   /** 'training' or 'prediction'; a prediction job predicts with model version modelVersion. */
   kind?: string; model?: string | null; modelVersion?: number | null; resultUri?: string | null;
+  /** The registered base model the job starts from, pinned as name:version; null for none. */
+  baseModel?: string | null;
 }
 
 /** Where to download a succeeded prediction job's file: a presigned URL, valid until expiresAt. */

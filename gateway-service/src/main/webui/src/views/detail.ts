@@ -50,6 +50,7 @@ export function detailScreen(main: HTMLElement, signal: AbortSignal, id: string)
     const fact = (term: string, value: string | Node) => [h('dt', {}, term), h('dd', {}, value)];
     replace(facts,
       ...fact('Recipe', job.recipe ?? '—'),
+      ...(job.baseModel ? fact('Base model', h('code', { id: 'base-model' }, job.baseModel)) : []),
       ...fact('Epoch', `${job.epoch ?? 0} of ${job.epochs ?? '?'}`),
       ...fact('Validation accuracy', formatPercent(job.validationAccuracy)),
       ...fact('Validation loss', formatNumber(job.validationLoss)),

@@ -111,6 +111,7 @@ class BaseModelTest {
         String jobId = submitted.getString("id");
         JsonPath job = awaitSucceeded(jobId);
         assertEquals(model, job.getString("model"), job.prettify());
+        assertEquals(baseModel + ":1", job.getString("baseModel"), "the job view shows the pin: " + job.prettify());
         int version = job.getInt("modelVersion");
         assertEquals(1, version, "the model's first version: " + job.prettify());
 

@@ -62,11 +62,11 @@ public class JobProjection {
     /** The scheduler's facts: a row takes them only from a newer transition (a higher {@code job_sequence}). */
     private static final List<String> SCHEDULER_FACTS = List.of("owner", "name", "status", "reason", "recipe",
             "dataset_id", "epochs", "hyperparameters", "lane", "priority_class", "attempt", "finished_at");
-    /** Prediction jobs' facts: a newer transition that does not state them keeps what is known. */
-    private static final List<String> KEPT_FACTS = List.of("kind", "model", "model_version", "result_uri");
+    /** Prediction jobs' and base models' facts: a newer transition that does not state them keeps what is known. */
+    private static final List<String> KEPT_FACTS = List.of("kind", "model", "model_version", "result_uri", "base_model");
     private static final String JOB_COLUMNS = """
             id, owner, name, status, reason, recipe, dataset_id, epochs, hyperparameters, lane, priority_class, attempt,
-            finished_at, job_sequence, kind, model, model_version, result_uri, created_at, queued_at, started_at,
+            finished_at, job_sequence, kind, model, model_version, result_uri, base_model, created_at, queued_at, started_at,
             model_uri, succeeded_attempt, error_kind, error_sequence, training_sequence""";
     /**
      * One row per job of the batch (a {@link JobRow} each, as JSON). A row the trainer's events create
@@ -347,6 +347,7 @@ public class JobProjection {
         private String model;
         private Integer modelVersion;
         private String resultUri;
+        private String baseModel;
         // first-of: from every event, late ones included
         private Instant createdAt;
         private Instant queuedAt;
@@ -391,6 +392,7 @@ public class JobProjection {
             model = e.model() != null ? e.model() : model;
             modelVersion = e.modelVersion() != null ? e.modelVersion() : modelVersion;
             resultUri = e.resultUri() != null ? e.resultUri() : resultUri;
+            baseModel = e.baseModel() != null ? e.baseModel() : baseModel;
         }
 
         void add(TrainingEvent e) {

@@ -20,6 +20,8 @@ import java.util.UUID;
  *        {@code modelVersion} are the version it predicts with (from jobs.events)
  * @param resultUri a succeeded prediction job's predictions file ({@code s3://bucket/key}); the gateway hands
  *        out a download URL for it
+ * @param baseModel the registered base model a training job starts from, pinned as {@code name:version}
+ *        (from jobs.events), else null
  */
 public record JobSummary(
         UUID id,
@@ -45,5 +47,6 @@ public record JobSummary(
         String model,
         Integer modelVersion,
         String kind,
-        String resultUri) {
+        String resultUri,
+        String baseModel) {
 }

@@ -50,7 +50,7 @@ public class JobViewService {
                    case when v.status = 'failed' then v.error_kind end as error_kind,
                    e.epoch, e.train_loss, e.train_accuracy, e.validation_loss, e.validation_accuracy,
                    coalesce(mv.model, v.model) as model, coalesce(mv.version, v.model_version) as model_version,
-                   coalesce(v.kind, 'training') as kind, v.result_uri
+                   coalesce(v.kind, 'training') as kind, v.result_uri, v.base_model
             """;
     private static final String SUMMARY_FROM = """
             from job_view v
@@ -253,7 +253,7 @@ public class JobViewService {
                 real(rs, "train_loss"), real(rs, "train_accuracy"), real(rs, "validation_loss"),
                 real(rs, "validation_accuracy"), rs.getString("model_uri"), rs.getString("error_kind"),
                 rs.getString("model"), rs.getObject("model_version", Integer.class), rs.getString("kind"),
-                rs.getString("result_uri"));
+                rs.getString("result_uri"), rs.getString("base_model"));
     }
 
     private Map<String, Object> hyperparameters(ResultSet rs) throws SQLException {

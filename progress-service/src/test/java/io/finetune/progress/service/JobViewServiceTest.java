@@ -162,6 +162,33 @@ class JobViewServiceTest {
         assertFalse(((List<?>) view.get("epochHistory")).isEmpty());
     }
 
+    @Test
+    void aJobOnABaseModelShowsTheVersionItIsPinnedTo() {
+        String owner = "user-" + UUID.randomUUID();
+        UUID jobId = UUID.randomUUID();
+        UUID datasetId = UUID.randomUUID();
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        java.util.function.BiFunction<Long, JobStatus, JobEvent> transition = (seq, status) -> new JobEvent(
+                UUID.randomUUID(), JobEvent.typeFor(status), t0.plusSeconds(seq), seq, jobId, owner, "health-on-base",
+                status, null, datasetId, "tabular-classification", 3, Map.of(), 1, "production", "production",
+                "training", "health-on-base", null, null, "tabular-base:2");
+        List<PlatformEvent> events = new ArrayList<>(List.of(transition.apply(1L, JobStatus.QUEUED),
+                transition.apply(2L, JobStatus.DISPATCHED)));
+        // a later transition that does not state it (as an older scheduler's) keeps what is known
+        events.add(new JobEvent(UUID.randomUUID(), JobEvent.typeFor(JobStatus.RUNNING), t0.plusSeconds(3), 3, jobId,
+                owner, "health-on-base", JobStatus.RUNNING, null, datasetId, "tabular-classification", 3, Map.of(), 1,
+                "production", "production"));
+        publishAndAwait(events);
+
+        assertEquals("tabular-base:2", detail(owner, jobId).get("baseModel"));
+        assertEquals("running", detail(owner, jobId).get("status"));
+        assertEquals("tabular-base:2", list(owner).get(0).get("baseModel"));
+
+        TestEvents plain = TestEvents.forNewJob(owner, Instant.now());
+        publishAndAwait(plain.happyPath());
+        assertEquals(null, detail(owner, plain.jobId()).get("baseModel"));
+    }
+
     /** Publishes the events and waits until the projection has applied each of them (heartbeats aside). */
     @Test
     void aPredictionJobShowsItsKindTheVersionItPredictsWithAndItsResult() {
