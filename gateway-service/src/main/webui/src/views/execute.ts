@@ -147,13 +147,10 @@ export async function executeScreen(main: HTMLElement, signal: AbortSignal): Pro
     const file = url.split(/[?#]/)[0].split('/').filter(Boolean).pop() ?? 'dataset';
     try {
       replace(datasetStatus, h('p', { class: 'hint' }, `Importing ${file}…`));
-      let created: Dataset;
-      try {
-        created = await api.importDataset(datasetNameOf(file), url);
-      } catch (err) {
-        if (!(err instanceof ApiError && err.problem.status === 409)) throw err;
-        created = await api.importDataset(datasetNameOf(`${file} ${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`), url);
-      }
+      const taken = new Set((await api.datasets()).map((d) => d.name));
+      const name = taken.has(datasetNameOf(file))
+        ? datasetNameOf(`${file} ${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}`) : datasetNameOf(file);
+      const created = await api.importDataset(name, url);
       if (created.status === 'importing' || created.status === 'validating') {
         replace(datasetStatus, h('p', { class: 'hint' }, `${file}: ${created.status}…`));
       }

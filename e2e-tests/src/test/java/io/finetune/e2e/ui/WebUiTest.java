@@ -68,7 +68,7 @@ class WebUiTest {
         });
         // A file to import by URL (Platform's dataset-service allows loopback sources, as dev/up does).
         byte[] exported = Csv.blobs(40, 3, 2, 17).getBytes(StandardCharsets.UTF_8);
-        receiver.createContext("/exports/blobs.csv", exchange -> {
+        receiver.createContext("/exports/imported.csv", exchange -> {
             exchange.sendResponseHeaders(200, exported.length);
             exchange.getResponseBody().write(exported);
             exchange.close();
@@ -237,10 +237,14 @@ class WebUiTest {
         }
 
         url.clear();
-        url.sendKeys(base + "/exports/blobs.csv");
+        url.sendKeys(base + "/exports/imported.csv");
         browser.driver.findElement(By.id("import-url")).click();
-        await().until(ExpectedConditions.textMatches(By.id("dataset-ok"), Pattern.compile("Dataset blobs\\.csv: validated, 40 rows.*")));
+        await().until(ExpectedConditions.textMatches(By.id("dataset-ok"), Pattern.compile("Dataset imported\\.csv: validated, 40 rows.*")));
         browser.screenshot("7-import-url");
+        // the same file again: its name is taken, so the new dataset's name carries the time
+        browser.driver.findElement(By.id("import-url")).click();
+        await().until(ExpectedConditions.textMatches(By.id("dataset-ok"),
+                Pattern.compile("Dataset imported\\.csv \\d{4}-\\d\\d-\\d\\d-\\d\\d-\\d\\d-\\d\\d: validated, 40 rows.*")));
     }
 
     private static void open(String route) {
