@@ -58,17 +58,20 @@ public class DispatchConsumer {
     /** Laptop mode ({@code --dataset}): no jobs from Kafka. */
     private final boolean local;
 
+    private final String deadLetterTopic;
     private final PollingLoop loop;
     /** Only the loop's thread reads and sets it. */
     private boolean topicReady;
 
     public DispatchConsumer(TrainerConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "mp.messaging.outgoing." + DEAD_LETTER_CHANNEL + ".topic") String deadLetterTopic,
             ObjectMapper objectMapper, TrainingService trainingService,
             @Channel(DEAD_LETTER_CHANNEL) Emitter<String> deadLetters) {
         this.config = config.dispatch();
         this.replicationFactor = config.topicReplicationFactor();
         this.bootstrapServers = bootstrapServers;
+        this.deadLetterTopic = deadLetterTopic;
         this.workerId = trainingService.workerId();
         this.objectMapper = objectMapper;
         this.trainingService = trainingService;
@@ -94,8 +97,10 @@ public class DispatchConsumer {
 
     private void round() throws ExecutionException, InterruptedException, TimeoutException {
         if (!topicReady) {
-            // The scheduler normally creates it
+            // The scheduler normally creates the dispatch topic. The dead-letter topic is this service's:
+            // created up front, so that its readers (an operator, a test) find it before the first poison record
             TopicCreator.ensure(bootstrapServers, config.topic(), config.partitions(), replicationFactor);
+            TopicCreator.ensure(bootstrapServers, deadLetterTopic, 1, replicationFactor);
             topicReady = true;
         }
         loop.poll(consumerProperties(), this::take).flatMap(this::parse).ifPresent(trainingService::run);
