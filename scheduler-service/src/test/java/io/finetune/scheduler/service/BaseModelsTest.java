@@ -14,7 +14,6 @@ import io.finetune.common.events.JobEvent;
 import io.finetune.common.events.JobStatus;
 import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
-import io.finetune.common.events.TrainingEvent;
 import io.finetune.common.problem.Problem;
 import io.finetune.scheduler.entity.Job;
 import io.finetune.scheduler.rest.JobResource;
@@ -173,7 +172,7 @@ class BaseModelsTest {
     void resultReuseAndWarmStartsTellBaseModelsApart() {
         String owner = TestData.randomOwner();
         UUID datasetId = validatedDataset(owner, DatasetEvent.TRAINING);
-        Job first = train(owner, new NewJob("v1", datasetId, null, 2, null, null, null, "churn", null,
+        Job first = TestData.train(jobs, WAIT, owner, new NewJob("v1", datasetId, null, 2, null, null, null, "churn", null,
                 TABULAR + ":1"));
 
         // identical but for the base model: trains, and does not warm-start from a head on another backbone
@@ -203,16 +202,6 @@ class BaseModelsTest {
                 .isEqualTo(JobStatus.QUEUED);
     }
 
-    /** Submits the job and lets it succeed as a trainer would report; answers it succeeded. */
-    private Job train(String owner, NewJob request) {
-        UUID id = jobs.submit(owner, request).id();
-        await().atMost(WAIT).until(() -> TestData.job(id).status == JobStatus.DISPATCHED);
-        Job job = TestData.job(id);
-        TestData.publishTraining(TestData.training(TrainingEvent.STARTED, job, 1, 1, null));
-        TestData.publishTraining(TestData.training(TrainingEvent.SUCCEEDED, job, 1, 5, null));
-        await().atMost(WAIT).until(() -> TestData.job(id).status == JobStatus.SUCCEEDED);
-        return TestData.job(id);
-    }
 
     private void register(String name, int version, String recipe, boolean complete) throws Exception {
         byte[] module = ("torchscript " + name + ":" + version).getBytes();

@@ -7,7 +7,6 @@ import io.finetune.common.events.DatasetEvent;
 import io.finetune.common.events.JobEvent;
 import io.finetune.common.events.JobStatus;
 import io.finetune.common.events.Topics;
-import io.finetune.common.events.TrainingEvent;
 import io.finetune.scheduler.entity.Job;
 import io.finetune.scheduler.entity.ModelVersion;
 import io.finetune.scheduler.support.TestData;
@@ -51,7 +50,7 @@ class ResultReuseTest {
         String owner = TestData.randomOwner();
         UUID datasetId = UUID.randomUUID();
         TestData.publishDataset(validated(datasetId, owner, SHA256));
-        Job trained = train(owner, new NewJob("first", datasetId, null, 3, Map.of("seed", 7)));
+        Job trained = TestData.train(jobs, WAIT, owner, new NewJob("first", datasetId, null, 3, Map.of("seed", 7)));
         ModelVersion version = QuarkusTransaction.requiringNew().call(() -> ModelVersion.<ModelVersion>find(
                 "jobId", trained.id).singleResult());
 
@@ -82,7 +81,7 @@ class ResultReuseTest {
         String owner = TestData.randomOwner();
         UUID datasetId = UUID.randomUUID();
         TestData.publishDataset(validated(datasetId, owner, SHA256));
-        train(owner, new NewJob("base", datasetId, null, 2, null));
+        TestData.train(jobs, WAIT, owner, new NewJob("base", datasetId, null, 2, null));
 
         JobView fresh = jobs.submit(owner, new NewJob("fresh", datasetId, null, 2, null, null, null, null, true));
         JobView otherSeed = jobs.submit(owner, new NewJob("seed", datasetId, null, 2, Map.of("seed", 43)));
@@ -115,7 +114,7 @@ class ResultReuseTest {
         String owner = TestData.randomOwner();
         UUID datasetId = UUID.randomUUID();
         TestData.publishDataset(validated(datasetId, owner, SHA256));
-        Job trained = train(owner, new NewJob("monday", datasetId, null, 1, null));
+        Job trained = TestData.train(jobs, WAIT, owner, new NewJob("monday", datasetId, null, 1, null));
 
         // the same file uploaded again as a new dataset, not validated yet when the job comes
         UUID reupload = UUID.randomUUID();
@@ -129,16 +128,6 @@ class ResultReuseTest {
         assertThat(answered.attempt).isZero();
     }
 
-    /** Submits the job and lets it succeed as a trainer would report; answers it succeeded. */
-    private Job train(String owner, NewJob request) {
-        UUID id = jobs.submit(owner, request).id();
-        await().atMost(WAIT).until(() -> TestData.job(id).status == JobStatus.DISPATCHED);
-        Job job = TestData.job(id);
-        TestData.publishTraining(TestData.training(TrainingEvent.STARTED, job, 1, 1, null));
-        TestData.publishTraining(TestData.training(TrainingEvent.SUCCEEDED, job, 1, 5, null));
-        await().atMost(WAIT).until(() -> TestData.job(id).status == JobStatus.SUCCEEDED);
-        return TestData.job(id);
-    }
 
     private static List<String> types(TestKafka.Tail events, UUID job) {
         return events.poll(Set.of(job)).stream().map(r -> TestKafka.read(r, JobEvent.class).type()).toList();

@@ -1,10 +1,13 @@
 package io.finetune.scheduler.support;
 
 import io.finetune.common.events.DatasetEvent;
+import io.finetune.common.events.JobStatus;
 import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.common.events.ValidationProblem;
 import io.finetune.scheduler.entity.Job;
+import io.finetune.scheduler.service.JobService;
+import io.finetune.scheduler.service.NewJob;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
@@ -53,6 +56,17 @@ public final class TestData {
 
     public static void publishTraining(TrainingEvent event) {
         TestKafka.publish(Topics.TRAINING_EVENTS, event.jobId(), event);
+    }
+
+    /** Submits the job and lets it succeed as a trainer would report; answers it succeeded. */
+    public static Job train(JobService jobs, Duration wait, String owner, NewJob request) {
+        UUID id = jobs.submit(owner, request).id();
+        Awaitility.await().atMost(wait).until(() -> job(id).status == JobStatus.DISPATCHED);
+        Job job = job(id);
+        publishTraining(training(TrainingEvent.STARTED, job, 1, 1, null));
+        publishTraining(training(TrainingEvent.SUCCEEDED, job, 1, 5, null));
+        Awaitility.await().atMost(wait).until(() -> job(id).status == JobStatus.SUCCEEDED);
+        return job(id);
     }
 
     public static Job job(UUID id) {

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.basemodels.BaseModel;
 import io.finetune.common.events.ModelCard;
-import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.recipes.support.TestBaseModels;
 import io.finetune.recipes.support.TestDatasets;
 import io.finetune.trainer.cli.RegisterBaseModelCommand;
 import io.finetune.trainer.config.TrainerConfig;
-import io.finetune.trainer.support.TopicTail;
 import io.finetune.trainer.support.WorkerClient;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -85,7 +83,7 @@ class BaseModelJobTest {
 
         TrainingDispatch dispatch = WorkerClient.withBaseModel(WorkerClient.dispatch(
                 client.upload(TestDatasets.machineHealth(500, 3)), 4, 1, Map.of("seed", 5)), name + ":1");
-        TrainingEvent succeeded = last(run(dispatch));
+        TrainingEvent succeeded = WorkerClient.last(client.run(dispatch));
         assertEquals(TrainingEvent.SUCCEEDED, succeeded.type(), succeeded.message());
         ModelCard card = succeeded.model();
         assertEquals(name + ":1", card.baseModel());
@@ -122,7 +120,7 @@ class BaseModelJobTest {
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
 
         String data = client.upload(TestDatasets.machineHealth(100, 1));
-        TrainingEvent tampered = last(run(WorkerClient.withBaseModel(WorkerClient.dispatch(data, 1, 1, Map.of()),
+        TrainingEvent tampered = WorkerClient.last(client.run(WorkerClient.withBaseModel(WorkerClient.dispatch(data, 1, 1, Map.of()),
                 name + ":1")));
         assertEquals(TrainingEvent.FAILED, tampered.type());
         assertEquals(TrainingEvent.BASE_MODEL, tampered.errorKind());
@@ -130,7 +128,7 @@ class BaseModelJobTest {
                 + config.storage().baseModelsBucket() + "/" + name + "/1/model.pt is "), tampered.message());
         assertTrue(tampered.message().contains("registered " + stored.sha256()), tampered.message());
 
-        TrainingEvent missing = last(run(WorkerClient.withBaseModel(WorkerClient.dispatch(data, 1, 1, Map.of()),
+        TrainingEvent missing = WorkerClient.last(client.run(WorkerClient.withBaseModel(WorkerClient.dispatch(data, 1, 1, Map.of()),
                 name + ":7")));
         assertEquals(TrainingEvent.BASE_MODEL, missing.errorKind());
         assertTrue(missing.message().startsWith("Base model " + name + ":7 is not in the registry"), missing.message());
@@ -152,14 +150,5 @@ class BaseModelJobTest {
         }
     }
 
-    private List<TrainingEvent> run(TrainingDispatch dispatch) throws Exception {
-        try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
-            client.send(dispatch);
-            return client.events(tail, dispatch, WorkerClient::terminal);
-        }
-    }
 
-    private static TrainingEvent last(List<TrainingEvent> events) {
-        return events.get(events.size() - 1);
-    }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.finetune.common.events.JobKind;
-import io.finetune.common.events.Topics;
 import io.finetune.common.events.TrainingDispatch;
 import io.finetune.common.events.TrainingEvent;
 import io.finetune.recipes.CsvRecords;
@@ -16,7 +15,6 @@ import io.finetune.recipes.TrainedModel;
 import io.finetune.recipes.support.TestDatasets;
 import io.finetune.trainer.config.TrainerConfig;
 import io.finetune.trainer.service.ArtifactStore;
-import io.finetune.trainer.support.TopicTail;
 import io.finetune.trainer.support.WorkerClient;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -82,7 +80,7 @@ class PredictionJobTest {
                     "x3", Double.parseDouble(cells[3])));
         }
         TrainingDispatch dispatch = prediction(client.upload(csv.toString()), modelUri);
-        List<TrainingEvent> events = run(dispatch);
+        List<TrainingEvent> events = client.run(dispatch);
         assertEquals(List.of(TrainingEvent.STARTED, TrainingEvent.SUCCEEDED),
                 WorkerClient.withoutHeartbeats(events).stream().map(TrainingEvent::type).toList());
         TrainingEvent succeeded = events.get(events.size() - 1);
@@ -126,17 +124,17 @@ class PredictionJobTest {
     @Test
     void aMissingColumnAndACellThatIsNoNumberAreTheUsersData() throws Exception {
         String modelUri = trainModel();
-        TrainingEvent missing = last(run(prediction(client.upload("x1,x3\n1,1000\n"), modelUri)));
+        TrainingEvent missing = WorkerClient.last(client.run(prediction(client.upload("x1,x3\n1,1000\n"), modelUri)));
         assertEquals(TrainingEvent.FAILED, missing.type());
         assertEquals(TrainingEvent.USER_DATA, missing.errorKind());
         assertTrue(missing.message().startsWith("The dataset has no column 'x2'"), missing.message());
 
-        TrainingEvent bad = last(run(prediction(client.upload("x1,x2,x3\n1,2,1000\n1,two,1000\n"), modelUri)));
+        TrainingEvent bad = WorkerClient.last(client.run(prediction(client.upload("x1,x2,x3\n1,2,1000\n1,two,1000\n"), modelUri)));
         assertEquals(TrainingEvent.FAILED, bad.type());
         assertEquals(TrainingEvent.USER_DATA, bad.errorKind());
         assertEquals("Line 3, column 'x2': 'two' is not a number.", bad.message());
 
-        TrainingEvent gone = last(run(prediction(client.upload("x1,x2,x3\n1,2,1000\n"),
+        TrainingEvent gone = WorkerClient.last(client.run(prediction(client.upload("x1,x2,x3\n1,2,1000\n"),
                 "s3://models/" + UUID.randomUUID() + "/attempt-1/")));
         assertEquals(TrainingEvent.USER_DATA, gone.errorKind());
         assertTrue(gone.message().contains("no longer in the store"), gone.message());
@@ -144,21 +142,12 @@ class PredictionJobTest {
 
     private String trainModel() throws Exception {
         TrainingDispatch train = WorkerClient.dispatch(client.upload(TestDatasets.blobs(300, 5)), 2, 1, Map.of());
-        TrainingEvent trained = last(run(train));
+        TrainingEvent trained = WorkerClient.last(client.run(train));
         assertEquals(TrainingEvent.SUCCEEDED, trained.type(), trained.message());
         return trained.modelUri();
     }
 
-    private List<TrainingEvent> run(TrainingDispatch dispatch) throws Exception {
-        try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
-            client.send(dispatch);
-            return client.events(tail, dispatch, WorkerClient::terminal);
-        }
-    }
 
-    private static TrainingEvent last(List<TrainingEvent> events) {
-        return events.get(events.size() - 1);
-    }
 
     private static TrainingDispatch prediction(String objectKey, String modelUri) {
         UUID jobId = UUID.randomUUID();

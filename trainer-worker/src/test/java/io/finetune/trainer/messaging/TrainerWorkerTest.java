@@ -165,17 +165,17 @@ class TrainerWorkerTest {
         try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
             TrainingDispatch first = dispatch(previousData, 5, 1);
             client.send(first);
-            String previous = last(events(tail, first, WorkerClient::terminal)).modelUri();
+            String previous = WorkerClient.last(events(tail, first, WorkerClient::terminal)).modelUri();
 
             TrainingDispatch cold = WorkerClient.dispatch(data, 1, 1, slow, null);
             TrainingDispatch warm = WorkerClient.dispatch(data, 1, 1, slow, previous);
             TrainingDispatch gone = WorkerClient.dispatch(data, 1, 1, slow, "s3://models/" + UUID.randomUUID() + "/attempt-1/");
             client.send(cold);
-            TrainingEvent coldDone = last(events(tail, cold, WorkerClient::terminal));
+            TrainingEvent coldDone = WorkerClient.last(events(tail, cold, WorkerClient::terminal));
             client.send(warm);
-            TrainingEvent warmDone = last(events(tail, warm, WorkerClient::terminal));
+            TrainingEvent warmDone = WorkerClient.last(events(tail, warm, WorkerClient::terminal));
             client.send(gone);
-            TrainingEvent goneDone = last(events(tail, gone, WorkerClient::terminal));
+            TrainingEvent goneDone = WorkerClient.last(events(tail, gone, WorkerClient::terminal));
 
             assertEquals(List.of(TrainingEvent.SUCCEEDED, TrainingEvent.SUCCEEDED, TrainingEvent.SUCCEEDED),
                     List.of(coldDone.type(), warmDone.type(), goneDone.type()));
@@ -241,9 +241,6 @@ class TrainerWorkerTest {
         }
     }
 
-    private static TrainingEvent last(List<TrainingEvent> events) {
-        return events.get(events.size() - 1);
-    }
 
     private static ModelCard.Field number(String name) {
         return new ModelCard.Field(name, ModelCard.Field.NUMBER, null);

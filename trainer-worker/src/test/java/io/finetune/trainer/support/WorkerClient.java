@@ -130,6 +130,18 @@ public final class WorkerClient {
         }, JOB_TIMEOUT).stream().map(this::read).filter(e -> e.attempt() == dispatch.attempt()).toList();
     }
 
+    /** Sends the dispatch and answers its attempt's events up to the attempt's end. */
+    public List<TrainingEvent> run(TrainingDispatch dispatch) throws Exception {
+        try (TopicTail tail = new TopicTail(bootstrapServers, Topics.TRAINING_EVENTS)) {
+            send(dispatch);
+            return events(tail, dispatch, WorkerClient::terminal);
+        }
+    }
+
+    public static TrainingEvent last(List<TrainingEvent> events) {
+        return events.get(events.size() - 1);
+    }
+
     public static boolean terminal(TrainingEvent event) {
         return List.of(TrainingEvent.SUCCEEDED, TrainingEvent.FAILED, TrainingEvent.CANCELLED, TrainingEvent.PREEMPTED)
                 .contains(event.type());
