@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -20,7 +22,8 @@ import org.postgresql.PGNotification;
 
 /**
  * Listens to the projection's PostgreSQL notifications ({@link JobProjection#CHANGES_CHANNEL}) on a
- * connection of its own and hands each batch's changes to {@link LiveUpdates}. PostgreSQL sends them
+ * connection of its own and hands the changes to {@link LiveUpdates}, those that arrived together
+ * merged per owner. PostgreSQL sends them
  * after the commit and to every instance, so an SSE client sees a change whichever instance
  * consumed the event, and never before it can read it.
  */
@@ -69,9 +72,7 @@ public class ChangeListener {
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(500);
                     if (notifications != null) {
-                        for (PGNotification n : notifications) {
-                            dispatch(n.getParameter());
-                        }
+                        dispatch(notifications);
                     }
                 }
             } catch (SQLException e) {
@@ -83,11 +84,22 @@ public class ChangeListener {
         }
     }
 
-    private void dispatch(String payload) {
-        try {
-            live.changed(json.readValue(payload, JobChanges.class));
-        } catch (IOException | RuntimeException e) {
-            LOG.warnf(e, "Could not send the change %s", payload);
+    /** Everything that arrived since the last call, one owner at a time. */
+    private void dispatch(PGNotification[] notifications) {
+        List<JobChanges> changes = new ArrayList<>(notifications.length);
+        for (PGNotification n : notifications) {
+            try {
+                changes.add(json.readValue(n.getParameter(), JobChanges.class));
+            } catch (IOException e) {
+                LOG.warnf(e, "Could not read the change %s", n.getParameter());
+            }
+        }
+        for (JobChanges owner : JobChanges.coalesce(changes)) {
+            try {
+                live.changed(owner);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not send the changes of %s", owner.owner());
+            }
         }
     }
 

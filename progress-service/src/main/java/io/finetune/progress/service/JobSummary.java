@@ -49,4 +49,11 @@ public record JobSummary(
         String kind,
         String resultUri,
         String baseModel) {
+
+    /** The same job at another place in its queue. */
+    public JobSummary withPosition(Long position) {
+        return new JobSummary(id, name, status, reason, recipe, datasetId, lane, priorityClass, queuedAt, startedAt,
+                finishedAt, position, epoch, epochs, trainLoss, trainAccuracy, validationLoss, validationAccuracy,
+                modelUri, errorKind, model, modelVersion, kind, resultUri, baseModel);
+    }
 }

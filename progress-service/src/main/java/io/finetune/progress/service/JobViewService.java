@@ -17,10 +17,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -61,19 +64,10 @@ public class JobViewService {
                                order by h.epoch desc limit 1) e on true
             left join model_version_view mv on mv.job_id = v.id
             """.formatted(VISIBLE_EPOCH);
-    /**
-     * Adds the queue position of the jobs of {@code page} (a query of SUMMARY_SELECT rows): one pass
-     * over the queues of their lanes, where a count per queued job would read its lane's queue once each.
-     * A queued job without a lane is alone in its queue.
-     */
-    private static final String WITH_POSITIONS = """
-            with page as (%s),
-                 queue as (select q.id, row_number() over (partition by q.lane order by q.queued_at, q.id) as position
-                           from job_view q
-                           where q.status = 'queued' and q.lane in (select lane from page where status = 'queued'))
-            select page.*, case when page.status = 'queued' then coalesce(queue.position, 1) end as position
-            from page left join queue on queue.id = page.id
-            """;
+    /** A lane's queue in order (the partial index job_view_queued_lane: no sort). */
+    private static final String QUEUE = "select id from job_view where status = 'queued' and lane = ? order by queued_at, id";
+
+    private static final String QUEUED = JobStatus.QUEUED.wireName();
 
     private final DataSource db;
     private final ObjectMapper json;
@@ -124,8 +118,7 @@ public class JobViewService {
         String order = " order by %s " + direction + ", %s " + direction;
         sql.append(order.formatted(key, "v.id")).append(" limit ?");
         params.add(query.limit() + 1);
-        String paged = WITH_POSITIONS.formatted(sql) + order.formatted("sort_key", "page.id");
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(paged)) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
             bind(c, s, params);
             List<JobSummary> items = new ArrayList<>();
             String lastKey = null;
@@ -143,7 +136,7 @@ public class JobViewService {
                 }
                 String next = more ? new Cursor(query.sort(), query.descending(), lastKey,
                         items.get(items.size() - 1).id()).encode() : null;
-                return new Page(items, next);
+                return new Page(withPositions(c, items), next);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -163,17 +156,18 @@ public class JobViewService {
 
     /** The owner's jobs among {@code ids} (others' and unknown ones left out), for the live updates. */
     public Map<UUID, JobSummary> summaries(String owner, Collection<UUID> ids) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(WITH_POSITIONS.formatted(
-                SUMMARY_SELECT + SUMMARY_FROM + " where v.owner = ? and v.id = any(?) and v.job_sequence > 0"))) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                SUMMARY_SELECT + SUMMARY_FROM + " where v.owner = ? and v.id = any(?) and v.job_sequence > 0")) {
             s.setString(1, owner);
             s.setArray(2, c.createArrayOf("uuid", ids.toArray()));
-            Map<UUID, JobSummary> jobs = new LinkedHashMap<>();
+            List<JobSummary> found = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    JobSummary job = summary(rs);
-                    jobs.put(job.id(), job);
+                    found.add(summary(rs));
                 }
             }
+            Map<UUID, JobSummary> jobs = new LinkedHashMap<>();
+            withPositions(c, found).forEach(job -> jobs.put(job.id(), job));
             return jobs;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -213,16 +207,49 @@ public class JobViewService {
     }
 
     private Optional<Owned> find(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(WITH_POSITIONS.formatted(SUMMARY_SELECT + SUMMARY_FROM
-                + " where v.id = ? and v.job_sequence > 0"))) {
+        try (PreparedStatement s = c.prepareStatement(SUMMARY_SELECT + SUMMARY_FROM
+                + " where v.id = ? and v.job_sequence > 0")) {
             s.setObject(1, id);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Owned(rs.getString("owner"), summary(rs), hyperparameters(rs)));
+                return Optional.of(new Owned(rs.getString("owner"), withPositions(c, List.of(summary(rs))).get(0),
+                        hyperparameters(rs)));
             }
         }
+    }
+
+    /**
+     * The jobs with the queue position of the queued ones: their lanes' queues read in order once each
+     * and ranked here. (A window over the queue joined to the page in SQL was planned as a nested loop
+     * re-running the window per row when the statistics of a fast-growing view were stale: seconds.)
+     * A queued job without a lane is alone in its queue; so is one that left it between the two reads.
+     */
+    private static List<JobSummary> withPositions(Connection c, List<JobSummary> jobs) throws SQLException {
+        if (jobs.stream().noneMatch(j -> QUEUED.equals(j.status()))) {
+            return jobs;
+        }
+        Map<String, Set<UUID>> queuedByLane = new HashMap<>();
+        jobs.stream().filter(j -> QUEUED.equals(j.status()) && j.lane() != null)
+                .forEach(j -> queuedByLane.computeIfAbsent(j.lane(), l -> new HashSet<>()).add(j.id()));
+        Map<UUID, Long> positions = new HashMap<>();
+        try (PreparedStatement s = c.prepareStatement(QUEUE)) {
+            for (Map.Entry<String, Set<UUID>> lane : queuedByLane.entrySet()) {
+                s.setString(1, lane.getKey());
+                Set<UUID> wanted = lane.getValue();
+                try (ResultSet rs = s.executeQuery()) {
+                    for (long position = 1; !wanted.isEmpty() && rs.next(); position++) {
+                        UUID id = rs.getObject(1, UUID.class);
+                        if (wanted.remove(id)) {
+                            positions.put(id, position);
+                        }
+                    }
+                }
+            }
+        }
+        return jobs.stream().map(j -> QUEUED.equals(j.status()) ? j.withPosition(positions.getOrDefault(j.id(), 1L)) : j)
+                .toList();
     }
 
     private static List<JobDetail.EpochEntry> history(Connection c, UUID id) throws SQLException {
@@ -248,7 +275,7 @@ public class JobViewService {
         return new JobSummary(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("status"),
                 rs.getString("reason"), rs.getString("recipe"), rs.getObject("dataset_id", UUID.class),
                 rs.getString("lane"), rs.getString("priority_class"), instant(rs, "queued_at"),
-                instant(rs, "started_at"), instant(rs, "finished_at"), rs.getObject("position", Long.class),
+                instant(rs, "started_at"), instant(rs, "finished_at"), null,
                 rs.getObject("epoch", Integer.class), rs.getObject("epochs", Integer.class),
                 real(rs, "train_loss"), real(rs, "train_accuracy"), real(rs, "validation_loss"),
                 real(rs, "validation_accuracy"), rs.getString("model_uri"), rs.getString("error_kind"),

@@ -23,6 +23,9 @@ public class LiveUpdates {
         boolean comment(String text);
     }
 
+    /** Jobs read per query when many changed at once (a backlog of notifications merged). */
+    private static final int JOBS_PER_READ = 1_000;
+
     private final JobViewService jobs;
     private final ConcurrentHashMap<String, Set<Subscriber>> byOwner = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, Set<Subscriber>> byJob = new ConcurrentHashMap<>();
@@ -40,8 +43,8 @@ public class LiveUpdates {
     }
 
     /**
-     * Jobs of one owner changed (a committed batch): each is loaded once, all in one query, and only
-     * when someone watches the owner or one of the jobs.
+     * Jobs of one owner changed (committed batches): each is loaded once, a thousand per query, and
+     * only when someone watches the owner or one of the jobs.
      */
     public void changed(JobChanges changes) {
         Set<Subscriber> ownerWatchers = byOwner.getOrDefault(changes.owner(), Set.of());
@@ -50,25 +53,28 @@ public class LiveUpdates {
         if (ownerWatchers.isEmpty() && watchedJobs.isEmpty()) {
             return;
         }
-        // scoped by the owner: a job goes only to the streams of the owner its row has
-        Map<UUID, JobSummary> summaries = jobs.summaries(changes.owner(),
-                ownerWatchers.isEmpty() ? watchedJobs : changes.jobs().keySet());
-        if (!ownerWatchers.isEmpty()) {
-            summaries.values().forEach(job -> ownerWatchers.removeIf(s -> !s.send("job", job)));
-        }
-        for (UUID id : watchedJobs) {
-            JobSummary job = summaries.get(id);
-            Set<Subscriber> jobWatchers = byJob.get(id);
-            if (job == null || jobWatchers == null) {
-                continue;
+        List<UUID> load = List.copyOf(ownerWatchers.isEmpty() ? watchedJobs : changes.jobs().keySet());
+        for (int from = 0; from < load.size(); from += JOBS_PER_READ) {
+            // scoped by the owner: a job goes only to the streams of the owner its row has
+            Map<UUID, JobSummary> summaries = jobs.summaries(changes.owner(),
+                    load.subList(from, Math.min(load.size(), from + JOBS_PER_READ)));
+            if (!ownerWatchers.isEmpty()) {
+                summaries.values().forEach(job -> ownerWatchers.removeIf(s -> !s.send("job", job)));
             }
-            // an epoch first, so a client that redraws on "job" already has it
-            Set<Integer> epochs = changes.jobs().get(id);
-            if (!epochs.isEmpty()) {
-                jobs.epochs(id, epochs).forEach(e -> jobWatchers.removeIf(s -> !s.send("epoch", e)));
-            }
-            jobWatchers.removeIf(s -> !s.send("job", job));
+            summaries.values().forEach(job -> sendToJobWatchers(job, changes.jobs().get(job.id())));
         }
+    }
+
+    private void sendToJobWatchers(JobSummary job, Set<Integer> epochs) {
+        Set<Subscriber> jobWatchers = byJob.get(job.id());
+        if (jobWatchers == null || jobWatchers.isEmpty()) {
+            return;
+        }
+        // an epoch first, so a client that redraws on "job" already has it
+        if (!epochs.isEmpty()) {
+            jobs.epochs(job.id(), epochs).forEach(e -> jobWatchers.removeIf(s -> !s.send("epoch", e)));
+        }
+        jobWatchers.removeIf(s -> !s.send("job", job));
     }
 
     /** Keeps idle streams open through proxies and drops the clients that have gone. */

@@ -115,8 +115,9 @@ class ProgressBenchmark {
         cleanupDb = db;
         cleanupKafka = bootstrapServers;
         awaitConsumerReady();
-        latency();
+        // first, so that the latency is measured on a warm service (its code compiled), as in production
         throughput();
+        latency();
         listQuery();
     }
 
@@ -198,27 +199,38 @@ class ProgressBenchmark {
             records.forEach(producer::send);
             producer.flush();
         }
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("""
-                select count(*) filter (where v.status = 'succeeded' and v.model_uri is not null),
-                       (select count(*) from epoch_history h join job_view w on w.id = h.job_id where w.owner = ?)
-                from job_view v where v.owner = ?
-                """)) {
+        // a cheap check (the owner-and-status index) every 100 ms: a heavier or more frequent one took
+        // the database's time from the projection it measures
+        long done;
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select count(*) from job_view where owner = ? and status = 'succeeded' and model_uri is not null")) {
             s.setString(1, owner);
-            s.setString(2, owner);
             while (true) {
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
-                    if (rs.getLong(1) == jobs && rs.getLong(2) == 3L * jobs) {
+                    if (rs.getLong(1) == jobs) {
                         break;
                     }
                 }
                 if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(5)) {
                     throw new AssertionError("the view did not catch up within 5 minutes");
                 }
-                Thread.sleep(20);
+                Thread.sleep(100);
+            }
+            done = System.nanoTime();
+        }
+        // the epochs come in the same polls as the jobs' last events: all there once every job succeeded
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select count(*) from epoch_history h join job_view v on v.id = h.job_id where v.owner = ?")) {
+            s.setString(1, owner);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) != 3L * jobs) {
+                    throw new AssertionError("epoch history: " + rs.getLong(1) + " rows, expected " + 3L * jobs);
+                }
             }
         }
-        double view = events / ((System.nanoTime() - start) / 1e9);
+        double view = events / ((done - start) / 1e9);
         double broker = brokerRate(records);
         print("materialization: %d events (%d jobs) in the view at %.0f events/s (goal >= 10,000)", events, jobs, view);
         print("broker alone, same records, produce -> consume in this JVM: %.0f messages/s", broker);
