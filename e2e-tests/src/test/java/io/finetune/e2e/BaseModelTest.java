@@ -34,7 +34,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,15 +60,9 @@ class BaseModelTest {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = new Platform();
+        platform = Platform.shared();
     }
 
-    @AfterAll
-    static void stopPlatform() throws Exception {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     void aRegisteredBaseModelIsListedPinnedFineTunedNamedOnTheCardAndServed() throws Exception {

@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,6 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * running processes (the flow has produced the data-driven series, such as the models' gauges).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// First on the shared Platform (junit-platform.properties orders classes by @Order): it asserts that
+// two jobs train in parallel, which needs both production trainers free of the other classes' jobs.
+@Order(1)
 class EndToEndTest {
 
     private static final Path CHART = Path.of("..", "charts", "finetune-platform").toAbsolutePath().normalize();
@@ -49,15 +51,9 @@ class EndToEndTest {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = new Platform();
+        platform = Platform.shared();
     }
 
-    @AfterAll
-    static void stopPlatform() throws Exception {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     @Order(1)

@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,15 +31,9 @@ class ExamplesTest {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        platform = new Platform();
+        platform = Platform.shared();
     }
 
-    @AfterAll
-    static void stopPlatform() throws Exception {
-        if (platform != null) {
-            platform.close();
-        }
-    }
 
     @Test
     void quickstartTrainsAModelThatPredictsAFileWhileTheKafkaIntegrationFollowsItsEvents() throws Exception {

@@ -42,6 +42,8 @@ public final class Platform implements AutoCloseable {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path LOGS = Path.of("target", "e2e-logs");
 
+    private static Platform shared;
+
     private final String run = "e2e_" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Process> processes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -88,6 +90,26 @@ public final class Platform implements AutoCloseable {
                 "QUARKUS_REST_CLIENT_PROGRESS_SERVICE_URL", "http://127.0.0.1:" + progressPort,
                 "QUARKUS_REST_CLIENT_SERVING_SERVICE_URL", "http://127.0.0.1:" + servingPort));
         awaitReady();
+    }
+
+    /**
+     * The one Platform of this test JVM: started by the first class that asks, stopped when the JVM
+     * exits. Starting the eight processes took about a minute per class; the classes use fresh users,
+     * datasets and job names, so they need no platform of their own.
+     */
+    public static synchronized Platform shared() throws Exception {
+        if (shared == null) {
+            Platform started = new Platform();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (Exception e) {
+                    System.err.println("could not stop the e2e platform: " + e);
+                }
+            }, "e2e-platform-stop"));
+            shared = started;
+        }
+        return shared;
     }
 
     public String gatewayUrl() {

@@ -46,7 +46,7 @@ class CrossUserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform();
+        platform = Platform.shared();
         api = new Api(platform.gatewayUrl());
     }
 
@@ -54,9 +54,6 @@ class CrossUserTest {
     static void stop() throws Exception {
         System.out.println("\n[cross-user] what user B tried with user A's ids and URLs -> answer");
         TABLE.forEach(System.out::println);
-        if (platform != null) {
-            platform.close();
-        }
         ServiceLogs.assertNoSecrets();
     }
 

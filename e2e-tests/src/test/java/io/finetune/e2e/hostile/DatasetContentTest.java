@@ -38,15 +38,12 @@ class DatasetContentTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform();
+        platform = Platform.shared();
         api = new Api(platform.gatewayUrl());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (platform != null) {
-            platform.close();
-        }
         ServiceLogs.assertNoSecrets();
     }
 

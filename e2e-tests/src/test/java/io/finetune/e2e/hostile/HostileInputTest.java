@@ -46,16 +46,13 @@ class HostileInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform();
+        platform = Platform.shared();
         api = new Api(platform.gatewayUrl());
     }
 
     @AfterAll
     static void stop() throws Exception {
         printTable();
-        if (platform != null) {
-            platform.close();
-        }
         ServiceLogs.assertNoSecrets();
     }
 

@@ -68,7 +68,7 @@ class PoisonMessageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform();
+        platform = Platform.shared();
         api = new Api(platform.gatewayUrl());
     }
 
@@ -76,9 +76,6 @@ class PoisonMessageTest {
     static void stop() throws Exception {
         System.out.println("\n[poison] topic | consumer | poison records | on its dead-letter topic | with a reason header");
         TABLE.forEach(System.out::println);
-        if (platform != null) {
-            platform.close();
-        }
         ServiceLogs.assertNoSecrets();
     }
 

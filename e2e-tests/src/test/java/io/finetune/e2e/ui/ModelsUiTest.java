@@ -52,7 +52,7 @@ class ModelsUiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = new Platform();
+        platform = Platform.shared();
         browser = new Browser();
         browser.driver.get(platform.gatewayUrl() + "/#/models");
         browser.driver.findElement(By.id("user")).sendKeys(USER, Keys.ENTER);
@@ -63,9 +63,6 @@ class ModelsUiTest {
     static void stop() throws Exception {
         if (browser != null) {
             browser.close();
-        }
-        if (platform != null) {
-            platform.close();
         }
     }
 

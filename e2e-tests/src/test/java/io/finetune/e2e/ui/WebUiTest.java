@@ -74,7 +74,7 @@ class WebUiTest {
             exchange.close();
         });
         receiver.start();
-        platform = new Platform();
+        platform = Platform.shared();
         browser = new Browser();
         // Sign in as the local run does: the user field, kept in localStorage, sent as X-User.
         browser.driver.get(platform.gatewayUrl() + "/#/jobs");
@@ -90,9 +90,6 @@ class WebUiTest {
         }
         if (browser != null) {
             browser.close();
-        }
-        if (platform != null) {
-            platform.close();
         }
     }
 
