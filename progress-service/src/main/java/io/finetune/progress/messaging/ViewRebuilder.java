@@ -77,7 +77,7 @@ public class ViewRebuilder {
         try (Connection c = db.getConnection()) {
             if (jobs == null) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("truncate job_view, epoch_history, attempt_progress, model_version_view, processed_event");
+                    s.execute("truncate job_view, epoch_history, attempt_progress, model_version_view, job_event, processed_event");
                 }
                 return;
             }
@@ -85,7 +85,8 @@ public class ViewRebuilder {
             for (String sql : List.of("delete from job_view where id = any(?)",
                     "delete from epoch_history where job_id = any(?)",
                     "delete from attempt_progress where job_id = any(?)",
-                    "delete from model_version_view where job_id = any(?)")) {
+                    "delete from model_version_view where job_id = any(?)",
+                    "delete from job_event where job_id = any(?)")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     s.setArray(1, c.createArrayOf("uuid", ids));
                     s.executeUpdate();

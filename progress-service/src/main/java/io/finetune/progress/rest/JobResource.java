@@ -4,6 +4,7 @@ import io.finetune.common.events.JobStatus;
 import io.finetune.common.problem.Problem;
 import io.finetune.common.problem.ProblemException;
 import io.finetune.progress.service.JobDetail;
+import io.finetune.progress.service.JobEventEntry;
 import io.finetune.progress.service.JobQuery;
 import io.finetune.progress.service.JobQuery.Cursor;
 import io.finetune.progress.service.JobQuery.SortField;
@@ -119,6 +120,13 @@ public class JobResource {
     @Path("/{id}")
     public JobDetail get(@HeaderParam(Owners.OWNER_HEADER) String owner, @PathParam("id") String id) {
         return jobs.get(Owners.required(owner), Owners.jobId(id));
+    }
+
+    /** What happened to the job, when and why: its transitions and its trainers' reports, oldest first. */
+    @GET
+    @Path("/{id}/events")
+    public List<JobEventEntry> events(@HeaderParam(Owners.OWNER_HEADER) String owner, @PathParam("id") String id) {
+        return jobs.events(Owners.required(owner), Owners.jobId(id));
     }
 
     private static Set<String> statuses(List<String> values, List<Problem.FieldError> errors) {

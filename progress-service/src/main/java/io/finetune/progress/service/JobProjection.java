@@ -121,6 +121,18 @@ public class JobProjection {
             returning job_id, attempt, epoch
             """;
 
+    /** The job's history (GET /jobs/{id}/events): a row per event, never changed once written. */
+    private static final String EVENT_LOG = """
+            insert into job_event (job_id, event_id, type, time, sequence, status, reason, attempt, worker, error_kind,
+                                   message)
+            select job_id, event_id, type, time, sequence, status, reason, attempt, worker, error_kind, message
+            from jsonb_populate_recordset(null::job_event, cast(? as jsonb)) order by job_id, event_id
+            on conflict do nothing
+            """;
+    /** The trainers' reports that belong in a job's history (epochs are its epoch history). */
+    private static final Set<String> LOGGED_TRAINING_EVENTS = Set.of(TrainingEvent.STARTED, TrainingEvent.SUCCEEDED,
+            TrainingEvent.FAILED, TrainingEvent.CANCELLED, TrainingEvent.PREEMPTED);
+
     private final DataSource db;
     private final ObjectMapper json;
     private final ModelProjection models;
@@ -172,6 +184,7 @@ public class JobProjection {
             List<JobEvent> transitions = applyJobs(c, jobEvents, trainingEvents);
             List<TrainingEvent> epochs = applyEpochs(c, trainingEvents);
             List<ModelEvent> versions = models.apply(c, modelEvents);
+            logEvents(c, jobEvents, trainingEvents);
             notifyChanges(c, fresh, epochs);
             return new Applied(fresh, transitions, epochs, versions);
         } catch (SQLException | JsonProcessingException e) {
@@ -269,6 +282,21 @@ public class JobProjection {
                 }
             }
             return changed;
+        }
+    }
+
+    /** Adds the batch's transitions and the trainers' lifecycle reports to their jobs' histories. */
+    private void logEvents(Connection c, List<JobEvent> jobEvents, List<TrainingEvent> trainingEvents)
+            throws SQLException, JsonProcessingException {
+        List<EventRow> rows = new ArrayList<>();
+        jobEvents.forEach(e -> rows.add(EventRow.of(e)));
+        trainingEvents.stream().filter(e -> LOGGED_TRAINING_EVENTS.contains(e.type())).forEach(e -> rows.add(EventRow.of(e)));
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(EVENT_LOG)) {
+            s.setString(1, json.writeValueAsString(rows));
+            s.executeUpdate();
         }
     }
 
@@ -432,6 +460,21 @@ public class JobProjection {
             return new EpochRow(e.jobId(), e.attempt(), e.epoch(), e.trainLoss(), e.trainAccuracy(),
                     e.validationLoss(), e.validationAccuracy(), e.samplesPerSecond(), e.elapsedMillis(), e.time(),
                     e.sequence());
+        }
+    }
+
+    /** A {@code job_event} row: one event in a job's history. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record EventRow(UUID jobId, UUID eventId, String type, Instant time, long sequence, String status, String reason,
+            Integer attempt, String worker, String errorKind, String message) {
+        static EventRow of(JobEvent e) {
+            return new EventRow(e.jobId(), e.eventId(), e.type(), e.time(), e.sequence(),
+                    e.status() == null ? null : e.status().wireName(), e.reason(), e.attempt(), null, null, null);
+        }
+
+        static EventRow of(TrainingEvent e) {
+            return new EventRow(e.jobId(), e.eventId(), e.type(), e.time(), e.sequence(), null, null, e.attempt(),
+                    e.worker(), e.errorKind(), e.message());
         }
     }
 

@@ -174,6 +174,29 @@ public class JobViewService {
         }
     }
 
+    /** The history of one of the owner's jobs, oldest first; 404 for a job of another owner. */
+    public List<JobEventEntry> events(String owner, UUID id) {
+        try (Connection c = db.getConnection()) {
+            find(c, id).filter(j -> j.owner().equals(owner)).orElseThrow(() -> ProblemException.notFound("Job " + id));
+            try (PreparedStatement s = c.prepareStatement(
+                    "select * from job_event where job_id = ? order by time, sequence, event_id")) {
+                s.setObject(1, id);
+                List<JobEventEntry> events = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(new JobEventEntry(rs.getObject("event_id", UUID.class), rs.getString("type"),
+                                instant(rs, "time"), rs.getString("status"), rs.getString("reason"),
+                                rs.getObject("attempt", Integer.class), rs.getString("worker"),
+                                rs.getString("error_kind"), rs.getString("message")));
+                    }
+                }
+                return events;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The shown reports of the given epochs of a job (all when {@code epochs} is null). */
     public List<JobDetail.EpochEntry> epochs(UUID jobId, Collection<Integer> epochs) {
         try (Connection c = db.getConnection()) {

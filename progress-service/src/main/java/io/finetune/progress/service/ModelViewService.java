@@ -10,10 +10,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -78,8 +80,17 @@ public class ModelViewService {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return new ModelDetail(name, latest.version(), latest.recipe(), stale(latest, Instant.now()),
-                accuracyDropped(latest), versions);
+        Instant now = Instant.now();
+        return new ModelDetail(name, latest.version(), latest.recipe(), stale(latest, now), accuracyDropped(latest),
+                versions, meanAccuracySince(versions, now.minus(Duration.ofDays(7))));
+    }
+
+    /** The mean validation accuracy of the versions registered since {@code since}; null when none. */
+    static Double meanAccuracySince(List<ModelDetail.Version> versions, Instant since) {
+        OptionalDouble mean = versions.stream()
+                .filter(v -> v.validationAccuracy() != null && !v.registeredAt().isBefore(since))
+                .mapToDouble(ModelDetail.Version::validationAccuracy).average();
+        return mean.isPresent() ? mean.getAsDouble() : null;
     }
 
     /**

@@ -409,6 +409,7 @@ class ProgressBenchmark {
             for (String sql : List.of(
                     "delete from epoch_history where job_id in (select id from job_view where owner = any(?))",
                     "delete from attempt_progress where job_id in (select id from job_view where owner = any(?))",
+                    "delete from job_event where job_id in (select id from job_view where owner = any(?))",
                     "delete from job_view where owner = any(?)")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     s.setArray(1, c.createArrayOf("text", OWNERS.toArray()));

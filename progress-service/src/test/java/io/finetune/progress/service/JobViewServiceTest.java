@@ -102,6 +102,33 @@ class JobViewServiceTest {
     }
 
     @Test
+    void theJobsHistoryHasEachTransitionAndTrainerReportOnceInTimeOrderWhateverTheDelivery() {
+        String owner = "user-" + UUID.randomUUID();
+        TestEvents job = TestEvents.forNewJob(owner, Instant.now());
+        List<PlatformEvent> events = new ArrayList<>(job.happyPath());
+        events.addAll(List.copyOf(events));
+        Collections.shuffle(events, new Random(System.nanoTime()));
+        publishAndAwait(events);
+
+        List<Map<String, Object>> history = given().header("X-Owner", owner).get("/jobs/{id}/events", job.jobId())
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        assertEquals(List.of("job.queued", "job.dispatched", "training.started", "job.running", "training.succeeded",
+                "job.succeeded"), history.stream().map(e -> e.get("type")).toList(),
+                "transitions and lifecycle reports, not epochs or heartbeats, each once, by time");
+        assertEquals(List.of(job.at(0), job.at(1), job.at(2), job.at(3), job.at(31), job.at(32)).stream()
+                .map(Instant::toString).toList(), history.stream().map(e -> e.get("time")).toList());
+        Map<String, Object> last = history.get(history.size() - 1);
+        assertEquals("succeeded", last.get("status"));
+        assertEquals("finished 3 epochs", last.get("reason"));
+        assertEquals(1, history.get(2).get("attempt"), "the trainer's report names its attempt");
+
+        given().header("X-Owner", "someone-else-" + UUID.randomUUID()).get("/jobs/{id}/events", job.jobId())
+                .then().statusCode(404).contentType("application/problem+json");
+        given().header("X-Owner", owner).get("/jobs/{id}/events", "not-a-job").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void duplicatedAndShuffledStreamConvergesToTheInOrderView() {
         Instant t0 = Instant.now();
         String ownerA = "user-" + UUID.randomUUID();

@@ -69,7 +69,8 @@ class ModelViewServiceTest {
                 .body("versions.validationAccuracy", contains(0.81f, 0.84f, 0.86f))
                 .body("versions.jobName", contains("churn-1", "churn-2", "churn-3"))
                 .body("versions.jobId", contains(v1.jobId().toString(), v2.jobId().toString(), v3.jobId().toString()))
-                .body("versions[0].registeredAt", equalTo(v1.time().toString()));
+                .body("versions[0].registeredAt", equalTo(v1.time().toString()))
+                .body("validationAccuracyMean7d", equalTo((float) ((0.81 + 0.84 + 0.86) / 3)));
         given().header("X-Owner", owner).get("/models").then().statusCode(200)
                 .body("name", contains("alpha", "churn"))
                 .body("[1].latestVersion", equalTo(3), "[1].validationAccuracy", equalTo(0.86f),
@@ -99,7 +100,9 @@ class ModelViewServiceTest {
                 .body("stale", contains(true, false, false, false))
                 .body("accuracyDropped", contains(true, false, false, false));
         given().header("X-Owner", owner).get("/models/decaying").then().statusCode(200)
-                .body("stale", equalTo(true), "accuracyDropped", equalTo(true), "latestVersion", equalTo(2));
+                .body("stale", equalTo(true), "accuracyDropped", equalTo(true), "latestVersion", equalTo(2))
+                // the mean of the last 7 days leaves out version 1 (10 days old)
+                .body("validationAccuracyMean7d", equalTo(0.85f));
     }
 
     @Test

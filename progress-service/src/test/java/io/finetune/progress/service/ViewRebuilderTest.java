@@ -68,6 +68,7 @@ class ViewRebuilderTest {
         assertEquals(2, live.get("job_view").size());
         assertEquals(6, live.get("epoch_history").size(), "every attempt's report is kept");
         assertEquals(1, live.get("model_version_view").size());
+        assertTrue(live.get("job_event").size() >= 8, "the jobs' histories: " + live.get("job_event").size());
 
         ViewRebuilder.Result result = rebuilder.rebuild(jobs).orElseThrow();
 
@@ -81,6 +82,7 @@ class ViewRebuilderTest {
         tables.put("epoch_history", query("select * from epoch_history where job_id = any(?) order by job_id, attempt, epoch", jobs));
         tables.put("attempt_progress", query("select * from attempt_progress where job_id = any(?) order by job_id, attempt", jobs));
         tables.put("model_version_view", query("select * from model_version_view where job_id = any(?) order by job_id", jobs));
+        tables.put("job_event", query("select * from job_event where job_id = any(?) order by job_id, event_id", jobs));
         return tables;
     }
 
