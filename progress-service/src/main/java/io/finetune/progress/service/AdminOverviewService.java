@@ -19,6 +19,9 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class AdminOverviewService {
 
+    /** The class of a job the scheduler has not classed (a partial row, or an old event). */
+    static final String NO_CLASS = "unknown";
+
     private final DataSource db;
 
     public AdminOverviewService(DataSource db) {
@@ -36,21 +39,8 @@ public class AdminOverviewService {
                     byState.put(rs.getString(1), rs.getLong(2));
                 }
             }
-            List<Lane> lanes = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("""
-                    select coalesce(lane, ?), count(*) filter (where status = 'queued'),
-                           min(queued_at) filter (where status = 'queued'), count(*) filter (where status = 'running')
-                    from job_view where status in ('queued', 'running') group by 1 order by 1
-                    """)) {
-                s.setString(1, ProjectionMetrics.NO_LANE);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        Instant oldest = instant(rs, 3);
-                        lanes.add(new Lane(rs.getString(1), rs.getLong(2), oldest,
-                                oldest == null ? null : Duration.between(oldest, now).toMillis() / 1000.0, rs.getLong(4)));
-                    }
-                }
-            }
+            List<Lane> lanes = queues(c, "lane", ProjectionMetrics.NO_LANE, now, Lane::new);
+            List<PriorityClassQueue> classes = queues(c, "priority_class", NO_CLASS, now, PriorityClassQueue::new);
             Map<String, Long> failures = new TreeMap<>();
             List<FailureHour> byHour = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("""
@@ -66,10 +56,35 @@ public class AdminOverviewService {
                     }
                 }
             }
-            return new Overview(now, new LinkedHashMap<>(byState), lanes, failures, byHour);
+            return new Overview(now, new LinkedHashMap<>(byState), lanes, classes, failures, byHour);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Queue length, oldest queued job and its wait, and running jobs per value of {@code column}. */
+    private static <T> List<T> queues(Connection c, String column, String none, Instant now, QueueRow<T> row)
+            throws SQLException {
+        List<T> queues = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                select coalesce(%s, ?), count(*) filter (where status = 'queued'),
+                       min(queued_at) filter (where status = 'queued'), count(*) filter (where status = 'running')
+                from job_view where status in ('queued', 'running') group by 1 order by 1
+                """.formatted(column))) {
+            s.setString(1, none);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Instant oldest = instant(rs, 3);
+                    queues.add(row.of(rs.getString(1), rs.getLong(2), oldest,
+                            oldest == null ? null : Duration.between(oldest, now).toMillis() / 1000.0, rs.getLong(4)));
+                }
+            }
+        }
+        return queues;
+    }
+
+    private interface QueueRow<T> {
+        T of(String key, long queued, Instant oldestQueuedAt, Double oldestWaitSeconds, long running);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
@@ -80,14 +95,20 @@ public class AdminOverviewService {
     /**
      * @param jobsByState every job of the view per status
      * @param lanes queue length, oldest queued job and its wait, and running jobs per lane
+     * @param priorityClasses the same per priority class ({@code interactive}, {@code production}, {@code batch})
      * @param failuresLast24h failed jobs finished in the last 24 h per trainer error kind ({@code unknown}: none reported)
      * @param failuresByHour the same per hour, oldest first
      */
     public record Overview(Instant generatedAt, Map<String, Long> jobsByState, List<Lane> lanes,
-            Map<String, Long> failuresLast24h, List<FailureHour> failuresByHour) {
+            List<PriorityClassQueue> priorityClasses, Map<String, Long> failuresLast24h,
+            List<FailureHour> failuresByHour) {
     }
 
     public record Lane(String lane, long queued, Instant oldestQueuedAt, Double oldestWaitSeconds, long running) {
+    }
+
+    public record PriorityClassQueue(String priorityClass, long queued, Instant oldestQueuedAt, Double oldestWaitSeconds,
+            long running) {
     }
 
     public record FailureHour(Instant hour, String errorKind, long failures) {

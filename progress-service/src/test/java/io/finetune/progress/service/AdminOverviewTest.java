@@ -21,7 +21,7 @@ class AdminOverviewTest {
     JobProjection projection;
 
     @Test
-    void showsStatesLanesAndRecentFailures() {
+    void showsStatesLanesPriorityClassesAndRecentFailures() {
         String lane = "lane-" + UUID.randomUUID();
         Instant now = Instant.now();
         TestEvents oldest = TestEvents.forNewJob("user-" + UUID.randomUUID(), "a", lane, now.minusSeconds(600));
@@ -38,11 +38,16 @@ class AdminOverviewTest {
         projection.apply(failed.job(3, JobStatus.FAILED, 51, "out of memory"));
 
         String entry = "lanes.find { it.lane == '" + lane + "' }";
+        // the shared test database holds other runs' jobs of the same class: at least these
+        String byClass = "priorityClasses.find { it.priorityClass == '" + oldest.job(1, JobStatus.QUEUED, 0, null)
+                .priorityClass() + "' }";
         given().get("/admin/overview").then().statusCode(200)
                 .body(entry + ".queued", equalTo(2), entry + ".running", equalTo(1),
                         entry + ".oldestQueuedAt", equalTo(oldest.at(0).toString()),
                         entry + ".oldestWaitSeconds", greaterThanOrEqualTo(600.0f),
                         "jobsByState.queued", greaterThanOrEqualTo(2),
+                        byClass + ".queued", greaterThanOrEqualTo(2), byClass + ".running", greaterThanOrEqualTo(1),
+                        byClass + ".oldestWaitSeconds", greaterThanOrEqualTo(600.0f),
                         "failuresLast24h.'out-of-memory'", greaterThanOrEqualTo(1),
                         "failuresByHour.size()", greaterThanOrEqualTo(1));
     }
