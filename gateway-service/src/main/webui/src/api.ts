@@ -47,12 +47,25 @@ export interface Job {
 export interface PredictionsDownload { jobId: string; url: string; expiresAt: string }
 
 export interface EpochEntry {
-  epoch: number; trainLoss: number | null; trainAccuracy: number | null;
+  epoch: number; attempt?: number | null; trainLoss: number | null; trainAccuracy: number | null;
   validationLoss: number | null; validationAccuracy: number | null;
   samplesPerSecond: number | null; elapsedMillis: number | null; completedAt: string | null;
 }
 
-export interface JobDetail extends Job { hyperparameters: Record<string, unknown> | null; epochHistory: EpochEntry[] }
+export interface JobDetail extends Job {
+  hyperparameters: Record<string, unknown> | null; epochHistory: EpochEntry[];
+  /** The epoch with the highest validation accuracy; null (or absent, from an older progress-service) when none. */
+  best?: EpochEntry | null;
+}
+
+/**
+ * One entry of a job's history (GET /jobs/{id}/events), oldest first: a scheduler transition (`job.*`, with
+ * status and reason) or a trainer's report (`training.*`, with attempt, worker, errorKind, message). Unknown: null.
+ */
+export interface JobEvent {
+  eventId: string; type: string; time: string | null; status: string | null; reason: string | null;
+  attempt: number | null; worker: string | null; errorKind: string | null; message: string | null;
+}
 
 export interface Recipe { name: string; hyperparameters: Record<string, number> }
 
@@ -82,7 +95,11 @@ export interface ModelVersionSummary {
   validationAccuracy: number | null; validationLoss: number | null;
 }
 
-export interface ModelDetail extends Omit<Model, 'validationAccuracy' | 'registeredAt'> { versions: ModelVersionSummary[] }
+export interface ModelDetail extends Omit<Model, 'validationAccuracy' | 'registeredAt'> {
+  versions: ModelVersionSummary[];
+  /** Mean validation accuracy of the versions registered in the last 7 days; null (or absent) when none. */
+  validationAccuracyMean7d?: number | null;
+}
 
 export interface SchemaField { name: string; type: 'number' | 'text' | string; maxLength: number | null }
 
@@ -184,6 +201,7 @@ export const api = {
   jobsNamed: (name: string) => request<Job[]>('GET', `/jobs?name=${encodeURIComponent(name)}`),
   jobs: allJobs,
   job: (id: string) => request<JobDetail>('GET', `/jobs/${id}`),
+  jobEvents: (id: string) => request<JobEvent[]>('GET', `/jobs/${id}/events`),
   submitJob: (job: SubmitJob, idempotencyKey: string) =>
     request<Job>('POST', '/jobs', job, { 'Idempotency-Key': idempotencyKey }),
   cancelJob: (id: string) => request<Job>('POST', `/jobs/${id}/cancel`),

@@ -104,6 +104,11 @@ export async function modelScreen(main: HTMLElement, signal: AbortSignal, name: 
     h('dl', { class: 'facts' },
       h('dt', {}, 'Latest version'), h('dd', { id: 'latest-version' }, detail.latestVersion),
       h('dt', {}, 'Recipe'), h('dd', {}, detail.recipe ?? '—'),
+      ...(detail.validationAccuracyMean7d !== null && detail.validationAccuracyMean7d !== undefined
+        ? [h('dt', {}, `Mean validation accuracy, last ${MEAN_DAYS} days`),
+          h('dd', { id: 'model-mean-7d', 'data-value': detail.validationAccuracyMean7d },
+            formatPercent(detail.validationAccuracyMean7d))]
+        : []),
       h('dt', {}, 'Artifact'), h('dd', {}, h('code', {}, latest.card.artifactUri)),
       ...(latest.card.warmStartedFrom ? [h('dt', {}, 'Warm start'), h('dd', {}, h('code', {}, latest.card.warmStartedFrom))] : [])),
     h('div', { class: 'columns' },

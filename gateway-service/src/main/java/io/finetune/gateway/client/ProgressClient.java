@@ -40,6 +40,15 @@ public interface ProgressClient {
     @Path("/jobs/{id}")
     JsonNode get(@HeaderParam(Downstream.OWNER) String owner, @PathParam("id") UUID id);
 
+    /**
+     * The job's history, oldest first: the scheduler's transitions ({@code job.*}, with status and reason) and the
+     * trainers' lifecycle reports ({@code training.*}, with attempt, worker, errorKind, message), each as
+     * {@code {eventId, type, time, status, reason, attempt, worker, errorKind, message}}; 404 for another owner's job.
+     */
+    @GET
+    @Path("/jobs/{id}/events")
+    JsonNode events(@HeaderParam(Downstream.OWNER) String owner, @PathParam("id") UUID id);
+
     @GET
     @Path("/jobs/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)

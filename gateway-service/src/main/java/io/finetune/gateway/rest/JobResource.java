@@ -135,6 +135,19 @@ public class JobResource {
         return jobs.get(user.id(), id);
     }
 
+    @GET
+    @Path("/{id}/events")
+    @Operation(summary = "One job's history, oldest first: every scheduler transition and trainer report",
+            description = "Each entry is {eventId, type, time, status, reason, attempt, worker, errorKind, message}: "
+                    + "job.* transitions (queued, dispatched, running, succeeded, failed, ...) carry status and reason; "
+                    + "training.* reports (started, succeeded, failed, cancelled, preempted) carry attempt, worker, "
+                    + "errorKind and message where known. Fields not known are null.")
+    @APIResponse(responseCode = "200", description = "The job's events")
+    @APIResponse(responseCode = "404", description = "No such job of this user")
+    public JsonNode events(@PathParam("id") UUID id) {
+        return jobs.events(user.id(), id);
+    }
+
     @POST
     @Path("/{id}/cancel")
     @Operation(summary = "Cancel a job: a queued job leaves the queue, a running one is stopped by its trainer")

@@ -122,6 +122,11 @@ public class JobService {
         return Downstream.call(Downstream.PROGRESS_SERVICE, () -> progress.get(owner, id));
     }
 
+    /** The history of one job of the owner's (progress-service's answer, passed through), oldest first. */
+    public JsonNode events(String owner, UUID id) {
+        return Downstream.call(Downstream.PROGRESS_SERVICE, () -> progress.events(owner, id));
+    }
+
     /**
      * The recipe must be in the catalogue; a base model must have the form of one and, when the recipe is
      * named, be one the recipe takes (without a recipe the scheduler's default decides that).

@@ -21,6 +21,7 @@ class AuthenticationRequiredTest {
             POST, /api/v1/jobs
             GET,  /api/v1/jobs
             GET,  /api/v1/jobs/{id}
+            GET,  /api/v1/jobs/{id}/events
             POST, /api/v1/jobs/{id}/cancel
             GET,  /api/v1/jobs/stream
             GET,  /api/v1/jobs/{id}/stream

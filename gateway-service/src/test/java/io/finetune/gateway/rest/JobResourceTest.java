@@ -90,11 +90,15 @@ class JobResourceTest {
     void unreachableProgressServiceIsServiceUnavailable() {
         unavailable(api().get("/api/v1/jobs"), "progress-service");
         unavailable(api().get("/api/v1/jobs/" + UUID.randomUUID()), "progress-service");
+        unavailable(api().get("/api/v1/jobs/" + UUID.randomUUID() + "/events"), "progress-service");
     }
 
     @Test
     void idThatIsNoUuidIsNotFound() {
         api().get("/api/v1/jobs/42")
+                .then().statusCode(404)
+                .contentType("application/problem+json");
+        api().get("/api/v1/jobs/42/events")
                 .then().statusCode(404)
                 .contentType("application/problem+json");
     }

@@ -45,7 +45,13 @@ public class StubDownstream extends LoopbackStub {
     static final String NEXT_CURSOR = "page-2";
 
     private static final Pattern MODEL_PATH = Pattern.compile("/models/([^/]+)(/versions/([^/]+)|/predict)?");
-    private static final Pattern JOB_PATH = Pattern.compile("/jobs/([0-9a-f-]{36})(/cancel|/stream)?");
+    private static final Pattern JOB_PATH = Pattern.compile("/jobs/([0-9a-f-]{36})(/cancel|/stream|/events)?");
+    /** progress-service's history of {@link #JOB}: a scheduler transition and a trainer's report, oldest first. */
+    static final String EVENTS = "[{\"eventId\":\"e1\",\"type\":\"job.queued\",\"time\":\"2026-11-25T10:00:00Z\","
+            + "\"status\":\"queued\",\"reason\":null,\"attempt\":null,\"worker\":null,\"errorKind\":null,\"message\":null},"
+            + "{\"eventId\":\"e2\",\"type\":\"training.failed\",\"time\":\"2026-11-25T10:05:00Z\",\"status\":null,"
+            + "\"reason\":null,\"attempt\":1,\"worker\":\"trainer-0\",\"errorKind\":\"infrastructure\","
+            + "\"message\":\"<img src=x onerror=alert(1)>\"}]";
     private static final String NOT_FOUND = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"No such job\"}";
 
     @Override
@@ -119,6 +125,8 @@ public class StubDownstream extends LoopbackStub {
         } else if (job.matches() && owner && job.group(1).equals(JOB)) {
             if ("/cancel".equals(job.group(2))) {
                 respond(exchange, 202, "application/json", "{\"id\":\"" + JOB + "\",\"status\":\"running\"}");
+            } else if ("/events".equals(job.group(2))) {
+                respond(exchange, 200, "application/json", EVENTS);
             } else {
                 respond(exchange, 200, "application/json", job("first"));
             }

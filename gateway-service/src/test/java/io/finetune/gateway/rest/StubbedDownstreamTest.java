@@ -80,6 +80,28 @@ class StubbedDownstreamTest {
     }
 
     @Test
+    void eventsOfAJobPassThroughUnchangedAndAnotherUsersJobIs404() throws Exception {
+        String body = owner().get("/api/v1/jobs/" + StubDownstream.JOB + "/events").then().statusCode(200)
+                .contentType(ContentType.JSON)
+                .body("type", equalTo(java.util.List.of("job.queued", "training.failed")))
+                .body("[0].status", equalTo("queued")).body("[0].attempt", nullValue())
+                .body("[1].worker", equalTo("trainer-0")).body("[1].message", equalTo("<img src=x onerror=alert(1)>"))
+                .extract().asString();
+        ObjectMapper mapper = new ObjectMapper();
+        assertEquals(mapper.readTree(StubDownstream.EVENTS), mapper.readTree(body), "every field, nulls included");
+        assertEquals(StubDownstream.OWNER, StubDownstream.SEEN.get("GET /jobs/" + StubDownstream.JOB + "/events").get("x-owner"));
+
+        given().header("X-User", OTHER_USER).get("/api/v1/jobs/" + StubDownstream.JOB + "/events")
+                .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
+        assertEquals(OTHER_USER, StubDownstream.SEEN.get("GET /jobs/" + StubDownstream.JOB + "/events").get("x-owner"),
+                "the other user's id goes on, so progress-service decides the 404");
+        owner().get("/api/v1/jobs/" + UUID.randomUUID() + "/events").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().get("/api/v1/jobs/" + StubDownstream.JOB + "/events").then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
+    }
+
+    @Test
     void streamPassesEventsThroughWithTheirIdsAndNames() {
         String body = owner().accept("text/event-stream").get("/api/v1/jobs/stream").then().statusCode(200)
                 .contentType(containsString("text/event-stream")).extract().asString();
