@@ -166,7 +166,14 @@ public final class Platform implements AutoCloseable {
         Map<String, String> env = serviceEnv(port, database);
         env.putAll(extraEnv);
         String name = extraEnv.getOrDefault("TRAINER_WORKER_ID", service);
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString())
+        List<String> command = new ArrayList<>();
+        if (service.equals("trainer-worker")) {
+            // as dev/up: trainers at a lower CPU priority, so that training does not take the cores the
+            // API answers from (in production they have GPU nodes of their own)
+            command.addAll(List.of("nice", "-n", "10"));
+        }
+        command.addAll(List.of("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve(name + ".log").toFile());
         pb.environment().putAll(env);

@@ -83,6 +83,7 @@ class CrossUserTest {
         tries.put("POST /jobs on A's dataset", api.post(bob, JOBS, Map.of("name", "bob-job", "datasetId", datasetId, "epochs", 1)));
         tries.put("GET /jobs/{A's job}", api.get(bob, JOBS + "/" + jobId));
         tries.put("POST /jobs/{A's job}/cancel", api.post(bob, JOBS + "/" + jobId + "/cancel", null));
+        tries.put("GET /jobs/{A's job}/events", api.get(bob, JOBS + "/" + jobId + "/events"));
         tries.put("GET /jobs/{A's job}/stream", api.send(bob, "GET", JOBS + "/" + jobId + "/stream", null, null,
                 Map.of("Accept", "text/event-stream")));
         Api.Answer unknown = api.get(bob, JOBS + "/" + UUID.randomUUID());

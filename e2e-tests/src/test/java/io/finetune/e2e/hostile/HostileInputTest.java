@@ -85,7 +85,7 @@ class HostileInputTest {
                 new String[] {"POST", DATASETS + "/{id}/parts"}, new String[] {"POST", DATASETS + "/{id}/complete"},
                 new String[] {"DELETE", DATASETS + "/{id}"}, new String[] {"GET", JOBS + "/{id}"},
                 new String[] {"POST", JOBS + "/{id}/cancel"}, new String[] {"GET", JOBS + "/{id}/stream"},
-                new String[] {"GET", MODELS + "/{id}"}, new String[] {"GET", MODELS + "/{id}/versions/1"},
+                new String[] {"GET", JOBS + "/{id}/events"}, new String[] {"GET", MODELS + "/{id}"}, new String[] {"GET", MODELS + "/{id}/versions/1"},
                 new String[] {"GET", MODELS + "/hostile-job/versions/{id}"}, new String[] {"POST", MODELS + "/{id}/predict"})) {
             for (var id : hostileIds().entrySet()) {
                 // %2e%2e is "..": the path is normalised (RFC 3986) and may name another endpoint of the same user

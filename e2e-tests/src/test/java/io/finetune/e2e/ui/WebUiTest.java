@@ -166,6 +166,11 @@ class WebUiTest {
         });
         await().until(ExpectedConditions.textMatches(By.id("model-uri"), Pattern.compile("s3://.+")));
         await().until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#timeline li"), 4));
+        // Its history from progress-service's events, in order, and its best epoch
+        await().until(ExpectedConditions.textMatches(By.id("job-events"),
+                Pattern.compile("(?s).*job\\.queued.*training\\.started.*training\\.succeeded.*job\\.succeeded.*")));
+        String best = browser.driver.findElement(By.id("job-best")).getDomAttribute("data-epoch");
+        assertTrue(List.of("1", "2", "3").contains(best), "the best of the 3 epochs: " + best);
         browser.screenshot("3-detail");
     }
 
