@@ -117,8 +117,8 @@ class ProgressBenchmark {
         awaitConsumerReady();
         // A service in production runs warm: its code compiled by the JIT before anything is measured
         // (a cold JVM parsed events 5-10 times slower, and compiling took the CPU the rest needed)
-        double warmUp = materialize(2_000);
-        print("warm-up (not a figure): %d events at %.0f events/s", 2_000 * 10, warmUp);
+        double warmUp = materialize(5_000);
+        print("warm-up (not a figure): %d events at %.0f events/s", 5_000 * 10, warmUp);
         throughput();
         latency();
         listQuery();
