@@ -693,7 +693,8 @@ public final class FaultRun {
         try (Connection c = DriverManager.getConnection(services.jdbcUrl("progress-service"), "platform", "platform");
                 Statement s = c.createStatement()) {
             for (String[] t : List.of(new String[] {"job_view", "id"}, new String[] {"epoch_history", "job_id"},
-                    new String[] {"attempt_progress", "job_id"}, new String[] {"model_version_view", "job_id"})) {
+                    new String[] {"attempt_progress", "job_id"}, new String[] {"model_version_view", "job_id"},
+                    new String[] {"job_event", "job_id"})) {
                 List<String> table = new ArrayList<>();
                 try (ResultSet r = s.executeQuery("select * from " + t[0] + " where " + t[1] + "::text in (" + ids + ")")) {
                     ResultSetMetaData meta = r.getMetaData();
