@@ -216,7 +216,6 @@ class JobViewServiceTest {
         assertEquals(null, detail(owner, plain.jobId()).get("baseModel"));
     }
 
-    /** Publishes the events and waits until the projection has applied each of them (heartbeats aside). */
     @Test
     void aPredictionJobShowsItsKindTheVersionItPredictsWithAndItsResult() {
         String owner = "user-" + UUID.randomUUID();
@@ -257,6 +256,7 @@ class JobViewServiceTest {
         assertEquals(null, detail(owner, training.jobId()).get("resultUri"));
     }
 
+    /** Publishes the events and waits until the projection has applied each of them (heartbeats aside). */
     private void publishAndAwait(List<? extends PlatformEvent> events) {
         try {
             for (PlatformEvent event : events) {
