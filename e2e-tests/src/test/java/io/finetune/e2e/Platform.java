@@ -1,6 +1,7 @@
 package io.finetune.e2e;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,9 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The packaged services started as separate processes against the test infrastructure
@@ -43,6 +47,8 @@ public final class Platform implements AutoCloseable {
     private static final Path LOGS = Path.of("target", "e2e-logs");
 
     private static Platform shared;
+    /** Ports this JVM handed out already: each probe socket is closed again before the service binds. */
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private final String run = "e2e_" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Process> processes = new ArrayList<>();
@@ -226,9 +232,23 @@ public final class Platform implements AutoCloseable {
         dropDatabases(databases);
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /**
+     * A loopback port free now, below the kernel's ephemeral range (32768+): a port the kernel handed
+     * out could be taken by one of the services' own outgoing connections before the service binds it.
+     * 20000-24999 holds none of dev/infra's ports (15432, 19000, 19092 and those +10000, +20000).
+     */
+    public static synchronized int freePort() throws IOException {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 20_000 + ThreadLocalRandom.current().nextInt(5_000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException inUse) {
+                // taken: try another
+            }
         }
+        throw new IOException("no free loopback port in 20000-24999");
     }
 }
