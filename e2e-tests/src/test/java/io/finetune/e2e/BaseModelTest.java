@@ -164,8 +164,8 @@ class BaseModelTest {
     /** The packaged trainer jar's command, with the store address every service of the platform gets. */
     private Result registerBaseModel(String... args) throws Exception {
         assertTrue(Files.exists(TRAINER_JAR), TRAINER_JAR + " is missing: package the services first");
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar",
-                TRAINER_JAR.toString(), "register-base-model"));
+        List<String> command = new ArrayList<>(Platform.command(TRAINER_JAR));
+        command.add("register-base-model");
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
         pb.environment().putAll(Platform.serviceEnv(Platform.freePort(), null));

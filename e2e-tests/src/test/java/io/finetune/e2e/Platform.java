@@ -46,6 +46,14 @@ public final class Platform implements AutoCloseable {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path LOGS = Path.of("target", "e2e-logs");
 
+    /**
+     * How every service process is started, as dev/up does: a small heap, and only the C1 compiler. With
+     * eight or more JVMs on one small machine, C2's compilations took the cores for minutes after start
+     * (45% of each service's CPU under load, list p99 1.4 s); C1's code is fast enough for services that
+     * mostly wait on I/O (list p99 47 ms). In production each pod has its own CPU and keeps both compilers.
+     */
+    private static final List<String> SERVICE_JVM = List.of("java", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private static Platform shared;
     /** Ports this JVM handed out already: each probe socket is closed again before the service binds. */
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
@@ -178,7 +186,7 @@ public final class Platform implements AutoCloseable {
             // API answers from (in production they have GPU nodes of their own)
             command.addAll(List.of("nice", "-n", "10"));
         }
-        command.addAll(List.of("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+        command.addAll(command(jar));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve(name + ".log").toFile());
@@ -186,6 +194,13 @@ public final class Platform implements AutoCloseable {
         processes.add(pb.start());
         ports.add(port);
         names.add(name);
+    }
+
+    /** The command that runs a packaged service or tool jar (see {@link #SERVICE_JVM}). */
+    public static List<String> command(Path jar) {
+        List<String> command = new ArrayList<>(SERVICE_JVM);
+        command.addAll(List.of("-jar", jar.toString()));
+        return command;
     }
 
     /** The Prometheus endpoint of every process started: each service and each trainer worker. */

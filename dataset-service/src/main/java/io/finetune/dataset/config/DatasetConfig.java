@@ -53,6 +53,13 @@ public interface DatasetConfig {
     @WithDefault("33554432")
     long syncValidationMaxBytes();
 
+    /**
+     * Small files' validations that run at the same time within complete requests (more requests wait
+     * their turn): a burst of uploads must not take every core from the rest of the platform.
+     */
+    @WithDefault("2")
+    int syncValidationConcurrency();
+
     /** Validations that run at the same time, behind 202 answers. */
     @WithDefault("2")
     int validationThreads();

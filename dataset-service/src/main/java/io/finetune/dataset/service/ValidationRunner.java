@@ -36,6 +36,7 @@ public class ValidationRunner {
     private final DatasetEventProducer events;
     private final DatasetMetrics metrics;
     private final ExecutorService threads;
+    private final ValidationSlots inline;
     /** The datasets this instance is validating, so that the sweep does not start them twice. */
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
@@ -46,6 +47,7 @@ public class ValidationRunner {
         this.events = events;
         this.metrics = metrics;
         this.threads = DaemonThreads.pool(config.validationThreads(), "dataset-validation");
+        this.inline = new ValidationSlots(config.syncValidationConcurrency());
     }
 
     @PreDestroy
@@ -73,13 +75,16 @@ public class ValidationRunner {
         });
     }
 
-    /** Validates now, in the caller's thread; empty when the dataset is gone or no longer validating. */
+    /**
+     * Validates now, in the caller's thread, once one of the slots for validations within requests is
+     * free; empty when the dataset is gone or no longer validating.
+     */
     public Optional<Dataset> validate(UUID id) {
         if (!running.add(id)) {
             return Optional.empty();
         }
         try {
-            return validateOnce(id);
+            return inline.run(() -> validateOnce(id));
         } finally {
             running.remove(id);
         }

@@ -144,7 +144,7 @@ final class Services implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first");
         }
         s.starts++;
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString())
+        ProcessBuilder pb = new ProcessBuilder(Platform.command(jar))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(LOGS.resolve(s.name + ".log").toFile()));
         pb.environment().putAll(s.env);

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,14 +36,17 @@ import java.util.regex.Pattern;
  * <pre>java ... BurstLoad [gateway URL]   (without one it starts a Platform on the test infrastructure)</pre>
  *
  * Settings (system properties): load.users (100), load.seconds (60), load.burst-seconds (10),
- * load.think-ms (500: mean pause between a user's requests).
+ * load.think-ms (2000: mean pause between a user's requests; the web UI polls the list every 2 s when its
+ * event stream is down, and not at all while it is up), load.warmup-seconds (30: the same workload first,
+ * not measured, so that the figures are those of running services rather than of their JIT compilers).
  */
 public final class BurstLoad {
 
     private static final int USERS = Integer.getInteger("load.users", 100);
     private static final int SECONDS = Integer.getInteger("load.seconds", 60);
     private static final int BURST_SECONDS = Integer.getInteger("load.burst-seconds", 10);
-    private static final int THINK_MS = Integer.getInteger("load.think-ms", 500);
+    private static final int THINK_MS = Integer.getInteger("load.think-ms", 2000);
+    private static final int WARMUP_SECONDS = Integer.getInteger("load.warmup-seconds", 30);
     /** A hard cap on what the burst sends, whatever the measured rate. */
     private static final int MAX_BURST_REQUESTS = 30_000;
     private static final long LIST_P99_GOAL_MS = 100;
@@ -51,6 +56,10 @@ public final class BurstLoad {
     private final String base;
     /** phase -> endpoint -> samples */
     private final Map<String, Map<String, Samples>> results = new ConcurrentHashMap<>();
+    /** Requests that got no answer (status -1 in the table), by exception. */
+    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+    /** phase -> when its users started (System.nanoTime) */
+    private final Map<String, Long> phaseStart = new ConcurrentHashMap<>();
 
     private BurstLoad(String base) {
         this.base = base;
@@ -68,33 +77,44 @@ public final class BurstLoad {
     }
 
     private void run() throws Exception {
-        System.out.printf("[load] %s: %d users for %d s (think %d ms), then a %d s burst on the job list; %d cores%n",
-                base, USERS, SECONDS, THINK_MS, BURST_SECONDS, Runtime.getRuntime().availableProcessors());
+        System.out.printf("[load] %s: %d users for %d s (think %d ms, after %d s of warm-up), then a %d s burst on the job list; %d cores%n",
+                base, USERS, SECONDS, THINK_MS, WARMUP_SECONDS, BURST_SECONDS, Runtime.getRuntime().availableProcessors());
+        users("warmup", WARMUP_SECONDS);
+        pause(5_000); // the warm-up's cancelled jobs settle
         baseline();
-        double listRate = steady();
+        double listRate = users("steady", SECONDS);
         burst(listRate * 10);
         report();
     }
 
-    /** The list on the idle platform, one request at a time: the latency the loaded figures compare to. */
+    /**
+     * The list on the idle platform, one request at a time: the latency the loaded figures compare to.
+     * Paced under the gateway's per-user rate limit (20/s), which one fast user would otherwise meet.
+     */
     private void baseline() {
         String user = "load-idle-" + UUID.randomUUID();
         for (int i = 0; i < 200; i++) {
             call("baseline", "GET /jobs", user, "GET", "/api/v1/jobs", null);
-            pause(20);
+            pause(60);
         }
     }
 
-    private double steady() throws InterruptedException {
+    /** {@link #USERS} users for {@code seconds}, recorded under {@code phase}; answers the rate of list requests. */
+    private double users(String phase, int seconds) throws InterruptedException {
+        if (seconds <= 0) {
+            return 0;
+        }
         ExecutorService pool = Executors.newFixedThreadPool(USERS);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+        System.out.printf("[load] %s from %s%n", phase, LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
+        phaseStart.put(phase, System.nanoTime());
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         byte[] csv = Csv.blobs(60, 3, 2, 11).getBytes(StandardCharsets.UTF_8);
         CountDownLatch done = new CountDownLatch(USERS);
         for (int u = 0; u < USERS; u++) {
-            String user = "load-" + u + "-" + UUID.randomUUID().toString().substring(0, 8);
+            String user = "load-" + phase + "-" + u + "-" + UUID.randomUUID().toString().substring(0, 8);
             pool.execute(() -> {
                 try {
-                    simulateUser(user, csv, end);
+                    simulateUser(phase, user, csv, end);
                 } finally {
                     done.countDown();
                 }
@@ -102,12 +122,12 @@ public final class BurstLoad {
         }
         done.await();
         pool.shutdown();
-        Samples list = results.get("steady").get("GET /jobs");
-        return list.count() / (double) SECONDS;
+        Samples list = results.get(phase).get("GET /jobs");
+        return list.count() / (double) seconds;
     }
 
     /** What the web UI does: an upload, a job or two on it, and the job list every so often; cancels what it started. */
-    private void simulateUser(String user, byte[] csv, long end) {
+    private void simulateUser(String phase, String user, byte[] csv, long end) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         pause(random.nextInt(THINK_MS * 2 + 1)); // users do not arrive in lockstep
         List<String> jobs = new ArrayList<>();
@@ -116,23 +136,23 @@ public final class BurstLoad {
         while (System.nanoTime() < end) {
             iteration++;
             if (dataset == null || random.nextInt(40) == 0) {
-                dataset = upload(user, "data-" + iteration, csv);
+                dataset = upload(phase, user, "data-" + iteration, csv);
             } else if (jobs.size() < 2 && random.nextInt(10) == 0 && dataset != null) {
-                HttpResponse<String> job = call("steady", "POST /jobs", user, "POST", "/api/v1/jobs",
+                HttpResponse<String> job = call(phase, "POST /jobs", user, "POST", "/api/v1/jobs",
                         "{\"name\":\"job-" + iteration + "\",\"datasetId\":\"" + dataset + "\",\"epochs\":1}");
                 idOf(job).ifPresent(jobs::add);
             } else {
-                call("steady", "GET /jobs", user, "GET", "/api/v1/jobs", null);
+                call(phase, "GET /jobs", user, "GET", "/api/v1/jobs", null);
             }
             pause(random.nextInt(THINK_MS * 2 + 1));
         }
         for (String job : jobs) {
-            call("steady", "POST /jobs/{id}/cancel", user, "POST", "/api/v1/jobs/" + job + "/cancel", null);
+            call(phase, "POST /jobs/{id}/cancel", user, "POST", "/api/v1/jobs/" + job + "/cancel", null);
         }
     }
 
-    private String upload(String user, String name, byte[] csv) {
-        HttpResponse<String> created = call("steady", "POST /datasets", user, "POST", "/api/v1/datasets",
+    private String upload(String phase, String user, String name, byte[] csv) {
+        HttpResponse<String> created = call(phase, "POST /datasets", user, "POST", "/api/v1/datasets",
                 "{\"name\":\"" + name + "\",\"upload\":\"single\"}");
         if (created == null || created.statusCode() != 201) {
             return null;
@@ -147,12 +167,13 @@ public final class BurstLoad {
             HttpResponse<Void> put = http.send(HttpRequest.newBuilder(URI.create(url.group(1).replace("\\u0026", "&")))
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(csv)).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.discarding());
-            sample("steady", "PUT presigned (store)", put.statusCode(), start);
+            sample(phase, "PUT presigned (store)", put.statusCode(), start);
         } catch (Exception e) {
-            sample("steady", "PUT presigned (store)", -1, start);
+            failed(e);
+            sample(phase, "PUT presigned (store)", -1, start);
             return null;
         }
-        HttpResponse<String> complete = call("steady", "POST /datasets/{id}/complete", user, "POST",
+        HttpResponse<String> complete = call(phase, "POST /datasets/{id}/complete", user, "POST",
                 "/api/v1/datasets/" + id + "/complete", null);
         return complete != null && complete.statusCode() == 200 && complete.body().contains("\"validated\"") ? id : null;
     }
@@ -178,6 +199,9 @@ public final class BurstLoad {
             long sent = System.nanoTime();
             HttpRequest request = request(users.get(i % users.size()), "GET", "/api/v1/jobs", null);
             http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                if (e != null) {
+                    failed(e);
+                }
                 sample("burst", "GET /jobs", e != null ? -1 : r.statusCode(), sent);
                 done.countDown();
             });
@@ -194,6 +218,7 @@ public final class BurstLoad {
             sample(phase, endpoint, r.statusCode(), start);
             return r;
         } catch (Exception e) {
+            failed(e);
             sample(phase, endpoint, -1, start);
             return null;
         }
@@ -209,7 +234,12 @@ public final class BurstLoad {
 
     private void sample(String phase, String endpoint, int status, long startNanos) {
         results.computeIfAbsent(phase, p -> new ConcurrentHashMap<>()).computeIfAbsent(endpoint, e -> new Samples())
-                .add(status, System.nanoTime() - startNanos);
+                .add(status, startNanos, System.nanoTime() - startNanos);
+    }
+
+    private void failed(Throwable e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        failures.computeIfAbsent(cause.getClass().getSimpleName() + ": " + cause.getMessage(), k -> new AtomicLong()).incrementAndGet();
     }
 
     private static java.util.Optional<String> idOf(HttpResponse<String> r) {
@@ -225,18 +255,19 @@ public final class BurstLoad {
         System.out.printf("%-8s %-30s %8s %9s %9s  %s%n", "phase", "endpoint", "requests", "p50 ms", "p99 ms", "statuses");
         long fiveHundreds = 0;
         long steady429 = 0;
-        for (String phase : List.of("baseline", "steady", "burst")) {
+        for (String phase : List.of("warmup", "baseline", "steady", "burst")) {
             for (var e : new TreeMap<>(results.getOrDefault(phase, Map.of())).entrySet()) {
                 Samples s = e.getValue();
                 System.out.printf(Locale.ROOT, "%-8s %-30s %8d %9.1f %9.1f  %s%n", phase, e.getKey(), s.count(), s.percentile(50),
                         s.percentile(99), s.statuses());
                 fiveHundreds += s.statuses().entrySet().stream().filter(x -> x.getKey() >= 500 || x.getKey() < 0)
                         .mapToLong(Map.Entry::getValue).sum();
-                if (!phase.equals("burst")) {
+                if (phase.equals("baseline") || phase.equals("steady")) {
                     steady429 += s.statuses().getOrDefault(429, 0L);
                 }
             }
         }
+        failures.forEach((cause, n) -> System.out.printf("[load] no answer (%d): %s%n", n.get(), cause));
         double idle = results.get("baseline").get("GET /jobs").percentile(99);
         double loaded = results.get("steady").get("GET /jobs").percentile(99);
         System.out.println();
@@ -244,6 +275,9 @@ public final class BurstLoad {
                 loaded / idle, LIST_P99_GOAL_MS, loaded < LIST_P99_GOAL_MS ? "met" : "MISSED");
         System.out.printf("[bench] load.5xx-and-failed %d goal 0: %s%n", fiveHundreds, fiveHundreds == 0 ? "met" : "MISSED");
         System.out.printf("[bench] load.429-outside-burst %d goal 0: %s%n", steady429, steady429 == 0 ? "met" : "MISSED");
+        System.out.printf(Locale.ROOT, "[load] list p99 per 10 s of the steady phase (ms): %s%n",
+                results.get("steady").get("GET /jobs").p99ByWindow(phaseStart.get("steady"), TimeUnit.SECONDS.toNanos(10)).stream()
+                        .map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
         Samples burst = results.get("burst").get("GET /jobs");
         System.out.printf(Locale.ROOT, "[bench] load.burst-list %d requests, 429 %d (designed: per-user rate limit and in-flight cap), p99 %.1f ms%n",
                 burst.count(), burst.statuses().getOrDefault(429, 0L), burst.percentile(99));
@@ -252,10 +286,15 @@ public final class BurstLoad {
     /** Latencies and statuses of one endpoint in one phase. */
     private static final class Samples {
         private final List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
+        /** When each request of {@link #nanos} was sent, in the same order. */
+        private final List<Long> starts = Collections.synchronizedList(new ArrayList<>());
         private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
 
-        void add(int status, long latencyNanos) {
-            nanos.add(latencyNanos);
+        void add(int status, long startNanos, long latencyNanos) {
+            synchronized (nanos) {
+                starts.add(startNanos);
+                nanos.add(latencyNanos);
+            }
             statuses.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
         }
 
@@ -264,10 +303,24 @@ public final class BurstLoad {
         }
 
         double percentile(int p) {
-            List<Long> sorted;
             synchronized (nanos) {
-                sorted = new ArrayList<>(nanos);
+                return percentile(nanos, p);
             }
+        }
+
+        /** The p99 of the requests sent in each {@code window} from {@code from} on, in order. */
+        List<Double> p99ByWindow(long from, long windowNanos) {
+            Map<Long, List<Long>> windows = new TreeMap<>();
+            synchronized (nanos) {
+                for (int i = 0; i < nanos.size(); i++) {
+                    windows.computeIfAbsent((starts.get(i) - from) / windowNanos, w -> new ArrayList<>()).add(nanos.get(i));
+                }
+            }
+            return windows.values().stream().map(w -> percentile(w, 99)).toList();
+        }
+
+        private static double percentile(List<Long> latencies, int p) {
+            List<Long> sorted = new ArrayList<>(latencies);
             if (sorted.isEmpty()) {
                 return Double.NaN;
             }

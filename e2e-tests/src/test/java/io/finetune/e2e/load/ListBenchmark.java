@@ -272,7 +272,7 @@ public final class ListBenchmark {
             throw new IllegalStateException(jar + " is missing: package the services first");
         }
         Files.createDirectories(LOGS);
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString())
+        ProcessBuilder pb = new ProcessBuilder(Platform.command(jar))
                 .redirectErrorStream(true).redirectOutput(LOGS.resolve(service + ".log").toFile());
         pb.environment().putAll(env);
         pb.environment().putAll(extra);
