@@ -61,8 +61,15 @@ public final class BurstLoad {
     /** phase -> when its users started (System.nanoTime) */
     private final Map<String, Long> phaseStart = new ConcurrentHashMap<>();
 
+    private final List<SimulatedUser> users = new ArrayList<>();
+    private final byte[] csv = Csv.blobs(60, 3, 2, 11).getBytes(StandardCharsets.UTF_8);
+
     private BurstLoad(String base) {
         this.base = base;
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        for (int u = 0; u < USERS; u++) {
+            users.add(new SimulatedUser("load-" + run + "-" + u));
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,7 +106,11 @@ public final class BurstLoad {
         }
     }
 
-    /** {@link #USERS} users for {@code seconds}, recorded under {@code phase}; answers the rate of list requests. */
+    /**
+     * The {@link #USERS} users for {@code seconds}, recorded under {@code phase}; answers the rate of list
+     * requests. The same users go on from phase to phase, with their datasets: they arrive (and upload
+     * at once) in the warm-up, so the steady phase measures users who are busy, not a hundred arriving.
+     */
     private double users(String phase, int seconds) throws InterruptedException {
         if (seconds <= 0) {
             return 0;
@@ -108,13 +119,11 @@ public final class BurstLoad {
         System.out.printf("[load] %s from %s%n", phase, LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
         phaseStart.put(phase, System.nanoTime());
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        byte[] csv = Csv.blobs(60, 3, 2, 11).getBytes(StandardCharsets.UTF_8);
         CountDownLatch done = new CountDownLatch(USERS);
-        for (int u = 0; u < USERS; u++) {
-            String user = "load-" + phase + "-" + u + "-" + UUID.randomUUID().toString().substring(0, 8);
+        for (SimulatedUser user : users) {
             pool.execute(() -> {
                 try {
-                    simulateUser(phase, user, csv, end);
+                    simulateUser(phase, user, end);
                 } finally {
                     done.countDown();
                 }
@@ -126,28 +135,43 @@ public final class BurstLoad {
         return list.count() / (double) seconds;
     }
 
-    /** What the web UI does: an upload, a job or two on it, and the job list every so often; cancels what it started. */
-    private void simulateUser(String phase, String user, byte[] csv, long end) {
+    /** One user, across phases. */
+    private static final class SimulatedUser {
+        final String name;
+        /** The dataset the user's jobs train on; null until an upload of theirs was validated. */
+        String dataset;
+        /** Numbers the user's dataset and job names, which are unique per user. */
+        int iteration;
+
+        SimulatedUser(String name) {
+            this.name = name;
+        }
+    }
+
+    /**
+     * What the web UI does: an upload, a job or two on it, and the job list every so often; cancels the
+     * jobs it started when the phase ends, so that the platform is idle between phases.
+     */
+    private void simulateUser(String phase, SimulatedUser user, long end) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        pause(random.nextInt(THINK_MS * 2 + 1)); // users do not arrive in lockstep
+        pause(random.nextInt(THINK_MS * 2 + 1)); // users do not act in lockstep
         List<String> jobs = new ArrayList<>();
-        String dataset = null;
-        int iteration = 0;
         while (System.nanoTime() < end) {
-            iteration++;
-            if (dataset == null || random.nextInt(40) == 0) {
-                dataset = upload(phase, user, "data-" + iteration, csv);
-            } else if (jobs.size() < 2 && random.nextInt(10) == 0 && dataset != null) {
-                HttpResponse<String> job = call(phase, "POST /jobs", user, "POST", "/api/v1/jobs",
-                        "{\"name\":\"job-" + iteration + "\",\"datasetId\":\"" + dataset + "\",\"epochs\":1}");
+            int iteration = ++user.iteration;
+            if (user.dataset == null || random.nextInt(40) == 0) {
+                String uploaded = upload(phase, user.name, "data-" + iteration, csv);
+                user.dataset = uploaded != null ? uploaded : user.dataset;
+            } else if (jobs.size() < 2 && random.nextInt(10) == 0) {
+                HttpResponse<String> job = call(phase, "POST /jobs", user.name, "POST", "/api/v1/jobs",
+                        "{\"name\":\"job-" + iteration + "\",\"datasetId\":\"" + user.dataset + "\",\"epochs\":1}");
                 idOf(job).ifPresent(jobs::add);
             } else {
-                call(phase, "GET /jobs", user, "GET", "/api/v1/jobs", null);
+                call(phase, "GET /jobs", user.name, "GET", "/api/v1/jobs", null);
             }
             pause(random.nextInt(THINK_MS * 2 + 1));
         }
         for (String job : jobs) {
-            call(phase, "POST /jobs/{id}/cancel", user, "POST", "/api/v1/jobs/" + job + "/cancel", null);
+            call(phase, "POST /jobs/{id}/cancel", user.name, "POST", "/api/v1/jobs/" + job + "/cancel", null);
         }
     }
 
