@@ -286,7 +286,9 @@ public final class FaultRun {
     private void restartKafkaMidTraining() throws Exception {
         String fault = "Kafka broker stop + restart";
         String dataset = upload("kafka-outage", Csv.blobs(30_000, 6, 3, 22));
-        int epochs = 6;
+        // enough epochs that the broker stops while the job trains, however fast the machine trains
+        // (6 epochs took 12 s once the services ran with C1 only, and the job was done before the stop)
+        int epochs = 24;
         String job = submit("kafka-outage", dataset, epochs, Map.of("batchSize", 16));
         await(Duration.ofMinutes(4), "/api/v1/jobs/" + job,
                 j -> j.path("status").asText().equals("running") && j.path("epoch").asInt() >= 2);
