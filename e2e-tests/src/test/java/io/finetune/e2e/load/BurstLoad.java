@@ -159,7 +159,7 @@ public final class BurstLoad {
         while (System.nanoTime() < end) {
             int iteration = ++user.iteration;
             if (user.dataset == null || random.nextInt(40) == 0) {
-                String uploaded = upload(phase, user.name, "data-" + iteration, csv);
+                String uploaded = upload(phase, user.name, "data-" + iteration);
                 user.dataset = uploaded != null ? uploaded : user.dataset;
             } else if (jobs.size() < 2 && random.nextInt(10) == 0) {
                 HttpResponse<String> job = call(phase, "POST /jobs", user.name, "POST", "/api/v1/jobs",
@@ -175,7 +175,7 @@ public final class BurstLoad {
         }
     }
 
-    private String upload(String phase, String user, String name, byte[] csv) {
+    private String upload(String phase, String user, String name) {
         HttpResponse<String> created = call(phase, "POST /datasets", user, "POST", "/api/v1/datasets",
                 "{\"name\":\"" + name + "\",\"upload\":\"single\"}");
         if (created == null || created.statusCode() != 201) {
